@@ -1,0 +1,32 @@
+"""Experiments runnable as ``glsim run NAME``: one module per reproducible figure or study.
+
+Each module defines ``NAME``, ``DESCRIPTION``, a ``Config`` dataclass with an embedded default and
+``run(config, out_dir, resume=False, progress=True) -> dict`` (the summary).
+"""
+from __future__ import annotations
+
+import importlib
+
+_MODULES = {
+    "vortex-film": "experiments.vortex_film",
+}
+
+DEFAULT_EXPERIMENT = "vortex-film"
+
+
+def names() -> list[str]:
+    """Names of the available experiments."""
+    return sorted(_MODULES)
+
+
+def get(name: str):
+    """The experiment module called ``name``.
+
+    Raises:
+        gl.errors.ParameterError: for an unknown name, listing the known ones.
+    """
+    from gl.errors import ParameterError
+
+    if name not in _MODULES:
+        raise ParameterError(f"parameter 'EXPERIMENT' = {name!r} is unknown: allowed {names()}")
+    return importlib.import_module(_MODULES[name])

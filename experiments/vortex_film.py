@@ -1,0 +1,196 @@
+"""vortex-film: the vortex pattern of a thin superconducting film in a perpendicular field.
+
+The default is a 10 µm × 10 µm Nb film, 10 nm thick, at T = 9.0 K (T/T_c = 0.973, where GL
+theory applies) in B = 1.25 mT: about 60 flux quanta through the film. The film is quenched from
+the normal state (small random ψ) and relaxed with TDGL at frozen A — the thin-film limit, good
+while the Pearl length 2λ²/d (≈ 11 µm here) is not small against the film — then polished by
+L-BFGS energy minimization. The summary compares the number of vortices with the applied flux.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from gl import observables as obs
+from gl.driver import Checkpointer, evolve
+from gl.errors import ParameterError, require_positive
+from gl.gauge import applied_link_phases, magnetic_field
+from gl.geometry import Grid, Rectangle
+from gl.io import save_state, write_json
+from gl.lattice import make_lattice
+from gl.minimize import minimize
+from gl.plotting import plot_currents, plot_density, plot_field, plot_history, plot_phase
+from gl.state import complex_dtype, make_params, random_state, uniform_state
+from gl.units import PHI0, material
+
+from .config import config_dict
+
+NAME = "vortex-film"
+DESCRIPTION = "Vortex pattern of a square Nb film in a perpendicular field; vortex count vs applied flux."
+
+#: configuration keys that may change between an interrupted run and its resumption
+RUN_CONTROL_KEYS = {"t_final", "chunk_steps", "checkpoint_every", "minimize", "minimize_tol", "max_iter"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    """Parameters of the vortex-film experiment (SI at the boundary, GL units inside)."""
+
+    material: str = "Nb"            #: preset name (see gl.units.MATERIALS)
+    temperature_K: float = 9.0      #: temperature, 0 ≤ T < T_c
+    width_um: float = 10.0          #: film width (x)
+    height_um: float = 10.0         #: film height (y)
+    thickness_nm: float = 10.0      #: film thickness d
+    applied_field_mT: float = 1.25  #: perpendicular applied field
+    grid_spacing_xi: float = 0.5    #: lattice spacing in units of ξ(T)
+    frozen_A: bool = True           #: thin-film limit (A = applied); False evolves A with κ of the material
+    u: float = 5.79                 #: ψ relaxation-time ratio (Kramer–Watts-Tobin dirty limit)
+    t_final: float = 1000.0         #: TDGL duration [t0 = μ0 σ_n λ²]
+    dt: float = 0.0                 #: time step [t0]; 0 picks half the stability limit
+    chunk_steps: int = 500          #: TDGL steps per compiled call
+    checkpoint_every: int = 2       #: chunks between checkpoints
+    minimize: bool = True           #: polish the TDGL state with L-BFGS
+    minimize_tol: float = 1e-6      #: L-BFGS gradient-norm tolerance
+    max_iter: int = 4000            #: L-BFGS iteration cap
+    seed: int = 0                   #: random seed of the quench
+    initial_amplitude: float = 0.1  #: |ψ| scale of the random initial state; 0 starts from ψ = 1
+    precision: str = "float64"      #: "float64" or "float32"
+
+
+def expected_vortex_range(width: float, height: float, field: float) -> tuple[float, float]:
+    """Physically expected range of the vortex count in a film (dimensionless ξ, B_c2 units).
+
+    Upper bound: the applied flux N_Φ = b·W·H/2π. With A frozen the vortex density in the
+    interior equals the applied flux density b/2π, and the edge Meissner current keeps a
+    vortex-free strip along the edges, so a film holds no more vortices than flux quanta.
+    Lower bound: the flux through the interior left after removing a vortex-free strip one
+    triangular-lattice spacing a = (4π/(√3 b))^½ wide along every edge (the strip is narrower than
+    one spacing in GL simulations and experiments on films).
+    """
+    a = math.sqrt(4.0 * math.pi / (math.sqrt(3.0) * field))
+    upper = field * width * height / (2 * math.pi)
+    lower = field * max(width - 2 * a, 0.0) * max(height - 2 * a, 0.0) / (2 * math.pi)
+    return lower, upper
+
+
+def _setup(cfg: Config):
+    if cfg.precision not in ("float64", "float32"):
+        raise ParameterError(f"parameter 'precision' = {cfg.precision!r} is out of range: allowed 'float64', 'float32'")
+    if cfg.precision == "float64" and not jax.config.jax_enable_x64:
+        jax.config.update("jax_enable_x64", True)
+    real = jnp.float64 if cfg.precision == "float64" else jnp.float32
+    mat = material(cfg.material)
+    units = mat.units(cfg.temperature_K, require_positive("thickness_nm", cfg.thickness_nm, "nm") * 1e-9)
+    W = units.length_to_gl(require_positive("width_um", cfg.width_um, "um") * 1e-6)
+    H = units.length_to_gl(require_positive("height_um", cfg.height_um, "um") * 1e-6)
+    b = units.field_to_gl(cfg.applied_field_mT * 1e-3)
+    require_positive("grid_spacing_xi", cfg.grid_spacing_xi, "xi")
+    if cfg.grid_spacing_xi > 1.0:
+        raise ParameterError(f"parameter 'grid_spacing_xi' = {cfg.grid_spacing_xi} is out of range: allowed (0, 1] "
+                             "(vortex cores of size ξ must be resolved)")
+    grid = Grid.covering(W, H, cfg.grid_spacing_xi)
+    lat = make_lattice(grid, Rectangle(W, H), dtype=real)
+    params = make_params(mat.kappa, b, u=cfg.u, dtype=real)
+    return mat, units, W, H, b, grid, lat, params, real
+
+
+def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool = True) -> dict:
+    """Run the experiment and write result.h5, summary.json, checkpoint.h5 and PNG figures.
+
+    Raises:
+        ParameterError: for invalid configuration, or ``resume`` without a matching checkpoint.
+        NonFiniteStateError, RunInterrupted: from :func:`gl.driver.evolve` (checkpoint kept).
+    """
+    t_start = time.perf_counter()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    mat, units, W, H, b, grid, lat, params, real = _setup(cfg)
+    ax, ay = applied_link_phases(grid, b, dtype=real)
+    meta = {"experiment": NAME, "config": config_dict(cfg)}
+    ckpt = Checkpointer(out / "checkpoint.h5", every=cfg.checkpoint_every, metadata=meta)
+    resumed = None
+    if resume:
+        if not ckpt.path.exists():
+            raise ParameterError(f"--resume: no checkpoint at '{ckpt.path}' to resume from")
+        template = uniform_state(lat, ax, ay)
+        resumed = ckpt.load(template)
+        from gl.io import load_state
+        old = load_state(ckpt.path)[2]["config"]
+        diff = {k for k, v in config_dict(cfg).items() if old.get(k) != v and k not in RUN_CONTROL_KEYS}
+        if diff:
+            raise ParameterError(f"--resume: parameters {sorted(diff)} differ from the checkpoint's; "
+                                 "resume with the same physical parameters or start afresh")
+    if cfg.initial_amplitude > 0:
+        state0 = random_state(lat, ax, ay, jax.random.PRNGKey(cfg.seed), cfg.initial_amplitude)
+    else:
+        state0 = uniform_state(lat, ax, ay)
+    dt = None if cfg.dt == 0 else cfg.dt
+    from gl.tdgl import check_time_step
+    dt_used = check_time_step(dt if resumed is None or dt is not None else resumed.dt, grid, params, cfg.frozen_A)
+    n_steps = int(math.ceil(require_positive("t_final", cfg.t_final, "t0") / dt_used))
+    traj = evolve(state0, params, lat, n_steps=n_steps, dt=dt_used, frozen_A=cfg.frozen_A,
+                  chunk_steps=cfg.chunk_steps, checkpoint=ckpt, resume_from=resumed, progress=progress)
+    state = traj.state
+    mini = None
+    if cfg.minimize:
+        mini = minimize(state, params, lat, frozen_A=cfg.frozen_A, tol=cfg.minimize_tol, max_iter=cfg.max_iter)
+        state = mini.state
+
+    # observables
+    v = obs.vortices(state, lat)
+    bz = magnetic_field(state, lat)
+    jx, jy = obs.current_on_nodes(state, lat)
+    n2 = obs.density(state)
+    energy = float(mini.energy) if mini else float(traj.history["energy"][-1])
+    applied_flux = b * W * H / (2 * math.pi)
+    lo, hi = expected_vortex_range(W, H, b)
+    M = float(obs.magnetization(state, lat, params.kappa))
+    site = np.asarray(lat.site)
+    summary = {
+        "experiment": NAME,
+        "material": mat.name,
+        "material_source": mat.source,
+        "temperature_K": cfg.temperature_K,
+        "xi_nm": units.xi * 1e9, "lambda_nm": units.lam * 1e9, "kappa": mat.kappa,
+        "Bc2_mT": units.Bc2 * 1e3, "pearl_length_um": units.pearl_length * 1e6,
+        "film_size_xi": [W, H], "grid": [grid.nx, grid.ny], "grid_spacing_xi": [grid.hx, grid.hy],
+        "applied_field_mT": cfg.applied_field_mT, "applied_field_Bc2": b,
+        "applied_flux_Phi0": applied_flux,
+        "applied_flux_check_Phi0": cfg.applied_field_mT * 1e-3 * cfg.width_um * cfg.height_um * 1e-12 / PHI0,
+        "n_vortices": v["n_vortices"], "n_antivortices": v["n_antivortices"], "net_vorticity": v["net"],
+        "vortices_per_applied_flux_quantum": v["net"] / applied_flux,
+        "expected_vortex_range": [lo, hi],
+        "vortex_count_in_expected_range": bool(lo <= v["net"] <= hi),
+        "mean_density": float(np.sum(np.asarray(n2) * site) / site.sum()),
+        "free_energy": energy, "free_energy_unit": "(B_c^2/mu0) xi^2 d",
+        "free_energy_J": energy * units.energy,
+        "magnetization_Bc2": M,
+        "tdgl": {"steps": traj.step, "t_final_t0": traj.time, "dt_t0": traj.dt, "frozen_A": cfg.frozen_A},
+        "minimization": None if mini is None else {"iterations": mini.iterations, "grad_norm": mini.grad_norm,
+                                                   "converged": mini.converged},
+        "units": {"length": "xi(T)", "field": "Bc2(T)", "time": "t0 = mu0 sigma_n lambda^2",
+                  "current_density": "J0 = Phi0/(2 pi mu0 lambda^2 xi)", "psi": "psi_inf"},
+        "resumed": resumed is not None,
+        "wall_time_s": None,
+    }
+    extra = {"density": n2, "bz": bz, "jx_nodes": jx, "jy_nodes": jy, "vortex_x": v["x"], "vortex_y": v["y"],
+             "vortex_charge": v["charge"], "history_time": traj.history["time"],
+             "history_energy": traj.history["energy"]}
+    save_state(out / "result.h5", jax.device_get(state), grid, lat.site, dict(meta, units=summary["units"]), extra)
+    title = f"{mat.name}, T = {cfg.temperature_K} K, B = {cfg.applied_field_mT} mT"
+    plot_density(state.psi, lat, v, out / "density.png",
+                 f"{title}: {v['net']} vortices, Φ/Φ0 = {applied_flux:.1f}")
+    plot_phase(state.psi, lat, out / "phase.png", f"phase of ψ ({title})")
+    plot_field(bz, lat, out / "field.png",
+               "B_z / B_c2" + (" (frozen A: equals the applied field)" if cfg.frozen_A else ""))
+    plot_currents(jx, jy, lat, out / "currents.png", "supercurrent |J_s| / J0 and streamlines")
+    plot_history(traj.history["time"], traj.history["energy"], out / "energy.png", "TDGL relaxation")
+    summary["wall_time_s"] = time.perf_counter() - t_start
+    write_json(out / "summary.json", summary)
+    return summary

@@ -1,0 +1,68 @@
+"""The ``glsim`` command line.
+
+    glsim run [EXPERIMENT] [--config FILE.toml] [--set key=value …] [--out DIR] [--resume]
+    glsim list
+
+``EXPERIMENT`` defaults to ``vortex-film``. Results go to ``DIR`` (default
+``results/EXPERIMENT``): HDF5 data, summary.json, PNG figures and checkpoint.h5.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _parser() -> argparse.ArgumentParser:
+    import experiments
+
+    p = argparse.ArgumentParser(prog="glsim", description="Ginzburg–Landau simulator on JAX.")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run an experiment (default: %s)" % experiments.DEFAULT_EXPERIMENT)
+    r.add_argument("experiment", nargs="?", default=experiments.DEFAULT_EXPERIMENT,
+                   help=f"one of {experiments.names()}")
+    r.add_argument("--config", help="TOML file with parameter values (top-level keys)")
+    r.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override one parameter")
+    r.add_argument("--out", help="output folder (default results/EXPERIMENT)")
+    r.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.h5")
+    r.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    sub.add_parser("list", help="list experiments and their parameters")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit status (0 ok, 2 bad input, 1 failed run, 130 interrupted)."""
+    args = _parser().parse_args(argv)
+    import experiments
+    from experiments.config import build_config, config_dict
+    from gl.errors import NonFiniteStateError, ParameterError, RunInterrupted
+
+    if args.command == "list":
+        for name in experiments.names():
+            mod = experiments.get(name)
+            print(f"{name}: {mod.DESCRIPTION}")
+            for k, v in config_dict(mod.Config()).items():
+                print(f"    {k} = {v!r}")
+        return 0
+    try:
+        mod = experiments.get(args.experiment)
+        cfg = build_config(mod.Config, args.config, args.set)
+        out = args.out or f"results/{args.experiment}"
+        summary = mod.run(cfg, out, resume=args.resume, progress=not args.no_progress)
+    except ParameterError as e:
+        print(f"glsim: error: {e}", file=sys.stderr)
+        return 2
+    except NonFiniteStateError as e:
+        print(f"glsim: run failed: {e}", file=sys.stderr)
+        return 1
+    except RunInterrupted as e:
+        print(f"glsim: {e}; continue with --resume", file=sys.stderr)
+        return 130
+    headline = {k: summary[k] for k in summary if not isinstance(summary[k], (dict, list)) or k == "checks"}
+    print(json.dumps(headline, indent=2, default=str))
+    print(f"results written to {out}/")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""The time-integration driver: chunks of compiled steps, progress, checks and checkpoints.
+
+Separates what is computed (``gl.tdgl.run_steps``: many steps per compiled call) from what is
+saved. Between chunks the driver checks the state is finite, records the free energy, advances a
+progress bar and writes checkpoints. On Ctrl-C it checkpoints the last completed chunk and raises
+:class:`~gl.errors.RunInterrupted`; on a non-finite state it keeps the last finite checkpoint and
+raises :class:`~gl.errors.NonFiniteStateError`.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from tqdm.auto import tqdm
+
+from .energy import free_energy
+from .errors import NonFiniteStateError, ParameterError, RunInterrupted
+from .io import load_state, save_state
+from .lattice import Lattice
+from .state import Params, State
+from .tdgl import check_time_step, run_steps
+
+
+@dataclasses.dataclass
+class Trajectory:
+    """Result of :func:`evolve`.
+
+    Attributes:
+        state: final state.
+        step: total steps taken since the start of the run (including resumed ones).
+        time: simulated time [t0].
+        dt: time step used [t0].
+        history: dict of lists ``time`` [t0] and ``energy`` [(B_c²/μ0) ξ² d], one entry per chunk.
+    """
+
+    state: State
+    step: int
+    time: float
+    dt: float
+    history: dict
+
+
+@jax.jit
+def _finite(state: State):
+    return jnp.all(jnp.array([jnp.all(jnp.isfinite(x)) for x in jax.tree_util.tree_leaves(state)]))
+
+
+_energy = jax.jit(free_energy)
+
+
+@dataclasses.dataclass
+class Checkpointer:
+    """Where and how often :func:`evolve` writes checkpoints.
+
+    Attributes:
+        path: HDF5 file (written atomically, see :mod:`gl.io`).
+        every: write after every ``every`` chunks (and always at the end).
+        metadata: stored with each checkpoint (e.g. the run's configuration).
+    """
+
+    path: Path
+    every: int = 10
+    metadata: dict = dataclasses.field(default_factory=dict)
+
+    def write(self, traj: Trajectory, lat: Lattice) -> None:
+        meta = dict(self.metadata, step=traj.step, time=traj.time, dt=traj.dt)
+        extra = {f"history_{k}": np.asarray(v) for k, v in traj.history.items()}
+        save_state(self.path, jax.device_get(traj.state), lat.grid, lat.site, meta, extra)
+
+    def load(self, template: State) -> Trajectory:
+        """Read the checkpoint back (arrays cast to the template's dtypes)."""
+        s, _, meta, extra = load_state(self.path)
+        state = jax.tree_util.tree_map(lambda a, t: jnp.asarray(a, t.dtype), s, template)
+        hist = {k[len("history_"):]: list(np.asarray(v)) for k, v in extra.items() if k.startswith("history_")}
+        return Trajectory(state, int(meta["step"]), float(meta["time"]), float(meta["dt"]), hist)
+
+
+def evolve(state: State, params: Params, lat: Lattice, *, n_steps: int, dt: float | None = None,
+           frozen_A: bool = False, chunk_steps: int = 500, checkpoint: Checkpointer | None = None,
+           resume_from: Trajectory | None = None, progress: bool = True,
+           on_chunk: Callable[[Trajectory], None] | None = None) -> Trajectory:
+    """Integrate the TDGL equations for ``n_steps`` steps of length ``dt``.
+
+    Args:
+        state: initial state (ignored when ``resume_from`` is given).
+        params: κ, applied field [B_c2], u, σ.
+        lat: lattice and masks.
+        n_steps: total number of steps of the run (a resumed run continues up to it).
+        dt: time step [t0]; ``None`` picks half the stability limit.
+        frozen_A: keep A at its initial value (thin-film / κ → ∞ limit).
+        chunk_steps: steps per compiled call (≥ 1).
+        checkpoint: where to write checkpoints, or ``None``.
+        resume_from: a :class:`Trajectory` read from a checkpoint to continue.
+        progress: show a tqdm progress bar.
+        on_chunk: called with the trajectory after every chunk.
+
+    Returns:
+        :class:`Trajectory`.
+
+    Raises:
+        TimeStepError: ``dt`` outside (0, stability limit].
+        ParameterError: ``n_steps`` < 0 or ``chunk_steps`` < 1.
+        NonFiniteStateError: the state became NaN/inf (the last finite checkpoint is kept).
+        RunInterrupted: on Ctrl-C, after checkpointing the last completed chunk.
+    """
+    if int(n_steps) < 0:
+        raise ParameterError(f"parameter 'n_steps' = {n_steps} is out of range: must be ≥ 0")
+    if int(chunk_steps) < 1:
+        raise ParameterError(f"parameter 'chunk_steps' = {chunk_steps} is out of range: must be ≥ 1")
+    if resume_from is not None:
+        traj = resume_from
+        dt = check_time_step(traj.dt if dt is None else dt, lat.grid, params, frozen_A)
+        traj = dataclasses.replace(traj, dt=dt)
+    else:
+        dt = check_time_step(dt, lat.grid, params, frozen_A)
+        traj = Trajectory(state, 0, 0.0, dt, {"time": [0.0], "energy": [float(_energy(state, params, lat))]})
+    dt_arr = jnp.asarray(dt, traj.state.ax.dtype)
+    chunks_done = 0
+    bar = tqdm(total=int(n_steps), initial=min(traj.step, int(n_steps)), unit="step", disable=not progress,
+               dynamic_ncols=True, leave=False)
+    try:
+        while traj.step < n_steps:
+            n = min(int(chunk_steps), int(n_steps) - traj.step)
+            new = run_steps(traj.state, params, lat, dt_arr, n, frozen_A=frozen_A)
+            if not bool(_finite(new)):
+                where = f"; the last finite state (step {traj.step}) is in {checkpoint.path}" if checkpoint else ""
+                if checkpoint:
+                    checkpoint.write(traj, lat)
+                raise NonFiniteStateError(
+                    f"state became non-finite between steps {traj.step} and {traj.step + n} (t ≈ {traj.time:.4g} t0)"
+                    f"{where}. Reduce parameter 'dt' = {dt:g} (allowed (0, stability limit]) or check the initial "
+                    "state (|ψ| should be ≲ 1)")
+            traj = Trajectory(new, traj.step + n, traj.time + n * dt, dt, traj.history)
+            traj.history["time"].append(traj.time)
+            traj.history["energy"].append(float(_energy(new, params, lat)))
+            chunks_done += 1
+            bar.update(n)
+            bar.set_postfix(F=f"{traj.history['energy'][-1]:.6g}")
+            if checkpoint and chunks_done % max(1, checkpoint.every) == 0:
+                checkpoint.write(traj, lat)
+            if on_chunk:
+                on_chunk(traj)
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, RunInterrupted):
+            raise
+        if checkpoint:
+            checkpoint.write(traj, lat)
+        raise RunInterrupted(f"interrupted at step {traj.step} (t = {traj.time:.4g} t0)"
+                             + (f"; checkpoint written to {checkpoint.path}" if checkpoint else ""),
+                             str(checkpoint.path) if checkpoint else None) from None
+    finally:
+        bar.close()
+    if checkpoint:
+        checkpoint.write(traj, lat)
+    return traj
