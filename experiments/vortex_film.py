@@ -56,8 +56,8 @@ class Config:
     chunk_steps: int = 500          #: TDGL steps per compiled call
     checkpoint_every: int = 2       #: chunks between checkpoints
     minimize: bool = True           #: polish the TDGL state with L-BFGS
-    minimize_tol: float = 1e-6      #: L-BFGS gradient-norm tolerance
-    max_iter: int = 4000            #: L-BFGS iteration cap
+    minimize_tol: float = 1e-5      #: L-BFGS gradient-norm tolerance
+    max_iter: int = 10000           #: L-BFGS iteration cap
     seed: int = 0                   #: random seed of the quench
     initial_amplitude: float = 0.1  #: |ψ| scale of the random initial state; 0 starts from ψ = 1
     precision: str = "float64"      #: "float64" or "float32"

@@ -1,0 +1,31 @@
+"""gl: the Ginzburg–Landau engine — lattice, gauge fields, free energy, TDGL, minimization,
+observables, I/O. Dimensionless GL units throughout (see :mod:`gl.units`).
+
+The public API is listed here; submodules hold one concern each.
+"""
+from .driver import Checkpointer, Trajectory, evolve
+from .energy import free_energy, free_energy_terms
+from .errors import NonFiniteStateError, ParameterError, RunInterrupted, TimeStepError
+from .gauge import (applied_link_phases, flux_through, gauge_transform, link_variables, magnetic_field,
+                    plaquette_flux)
+from .geometry import Disk, Grid, Polygon, Rectangle, Region, Ring
+from .io import load_state, save_state, write_json
+from .lattice import Lattice, lattice_from_mask, make_lattice, plaquette_region
+from .minimize import MinimizeResult, minimize
+from .observables import (current_on_nodes, density, fluxoid, magnetic_moment, magnetization, mean_field, phase,
+                          vortices, vorticity)
+from .operators import covariant_laplacian, supercurrent
+from .state import Params, State, make_params, random_state, uniform_state
+from .tdgl import check_time_step, rhs, run_steps, stability_limit
+from .units import MATERIALS, MU0, PHI0, GLUnits, Material, material
+
+__all__ = [
+    "Checkpointer", "Trajectory", "evolve", "free_energy", "free_energy_terms", "NonFiniteStateError",
+    "ParameterError", "RunInterrupted", "TimeStepError", "applied_link_phases", "flux_through", "gauge_transform",
+    "link_variables", "magnetic_field", "plaquette_flux", "Disk", "Grid", "Polygon", "Rectangle", "Region", "Ring",
+    "load_state", "save_state", "write_json", "Lattice", "lattice_from_mask", "make_lattice", "plaquette_region",
+    "MinimizeResult", "minimize", "current_on_nodes", "density", "fluxoid", "magnetic_moment", "magnetization",
+    "mean_field", "phase", "vortices", "vorticity", "covariant_laplacian", "supercurrent", "Params", "State",
+    "make_params", "random_state", "uniform_state", "check_time_step", "rhs", "run_steps", "stability_limit",
+    "MATERIALS", "MU0", "PHI0", "GLUnits", "Material", "material",
+]

@@ -1,0 +1,117 @@
+"""The main job (``glsim run`` = vortex-film) end to end, checkpoints, Ctrl-C and --resume."""
+import json
+import math
+import subprocess
+import sys
+
+import jax
+import numpy as np
+import pytest
+
+from experiments.vortex_film import Config, expected_vortex_range
+from gl import observables as obs
+from gl.cli import main
+from gl.driver import Checkpointer, evolve
+from gl.errors import RunInterrupted
+from gl.gauge import applied_link_phases
+from gl.geometry import Grid, Rectangle
+from gl.io import load_state
+from gl.lattice import make_lattice, plaquette_region
+from gl.state import State, make_params, random_state
+
+FILES = ["result.h5", "summary.json", "checkpoint.h5", "density.png", "phase.png", "field.png", "currents.png",
+         "energy.png"]
+SMALL = ["width_um=3", "height_um=2.5", "t_final=150", "max_iter=300"]
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("vortex-film")
+    assert main(["run", "--out", str(out), "--no-progress"]) == 0     # no experiment named: the default
+    return out, json.loads((out / "summary.json").read_text())
+
+
+def test_default_vortex_count_matches_applied_flux(default_run):
+    """Vortex count of the default (Nb, 10 µm square, 1.25 mT ≈ 60 Φ0) lies in the expected range.
+
+    Range (see ``expected_vortex_range``): at most the applied flux N_Φ = b·S/2π, because with A
+    frozen the interior vortex density equals the applied flux density and the edge Meissner
+    current keeps a vortex-free strip along the edges; at least the flux through the interior
+    left after removing a strip one triangular-lattice spacing wide along every edge.
+    For the default: about 33.7 ≤ N ≤ 60.4.
+    """
+    out, s = default_run
+    W, H = s["film_size_xi"]
+    lo, hi = expected_vortex_range(W, H, s["applied_field_Bc2"])
+    assert 30 < lo < hi < 65 and hi == pytest.approx(s["applied_flux_Phi0"])
+    assert s["n_antivortices"] == 0
+    assert lo <= s["n_vortices"] <= hi, (s["n_vortices"], lo, hi)
+    # applied flux from SI (B·S/Φ0) agrees with the GL-unit value b·S/2π
+    assert s["applied_flux_check_Phi0"] == pytest.approx(s["applied_flux_Phi0"], rel=1e-10)
+    assert s["minimization"]["converged"], s["minimization"]
+
+
+def test_default_writes_every_file_and_fluxoid_counts_vortices(default_run):
+    out, s = default_run
+    for name in FILES:
+        assert (out / name).stat().st_size > 0, name
+    state, grid, meta, extra = load_state(out / "result.h5")
+    assert meta["config"] == Config().__dict__
+    lat = make_lattice(grid, Rectangle(*s["film_size_xi"]))
+    st = State(*(jax.numpy.asarray(a) for a in (state.psi, state.ax, state.ay)))
+    assert obs.vortices(st, lat)["net"] == s["net_vorticity"] == len(extra["vortex_x"])
+    # a contour one ξ inside the film edge encloses every vortex
+    W, H = s["film_size_xi"]
+    f = obs.fluxoid(st, lat, plaquette_region(grid, Rectangle(W - 2, H - 2)))
+    assert abs(f["fluxoid"] - s["net_vorticity"]) < 1e-6
+
+
+def test_cli_command_end_to_end_at_reduced_size(tmp_path):
+    out = tmp_path / "small"
+    cmd = [sys.executable, "-m", "gl.cli", "run", "vortex-film", "--out", str(out), "--no-progress"]
+    for kv in SMALL:
+        cmd += ["--set", kv]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    s = json.loads((out / "summary.json").read_text())
+    for name in FILES:
+        assert (out / name).stat().st_size > 0, name
+    assert s["n_vortices"] >= 1 and s["applied_flux_Phi0"] > s["n_vortices"]
+    assert "n_vortices" in proc.stdout
+
+
+def test_resume_from_checkpoint_continues_the_run(tmp_path):
+    out = str(tmp_path / "res")
+    assert main(["run", "--out", out, "--no-progress", *sum([["--set", kv] for kv in SMALL], [])]) == 0
+    first = json.loads((tmp_path / "res" / "summary.json").read_text())
+    more = [kv if not kv.startswith("t_final") else "t_final=300" for kv in SMALL]
+    assert main(["run", "--out", out, "--no-progress", "--resume", *sum([["--set", kv] for kv in more], [])]) == 0
+    second = json.loads((tmp_path / "res" / "summary.json").read_text())
+    assert second["resumed"] and second["tdgl"]["steps"] == math.ceil(300 / first["tdgl"]["dt_t0"])
+    assert second["tdgl"]["steps"] > first["tdgl"]["steps"]
+    # changing the physics is refused
+    assert main(["run", "--out", out, "--no-progress", "--resume", "--set", "applied_field_mT=2"]) == 2
+
+
+def test_interrupt_writes_checkpoint_and_resume_matches_uninterrupted_run(tmp_path):
+    grid = Grid.covering(12, 12, 0.5)
+    lat = make_lattice(grid, Rectangle(12, 12))
+    params = make_params(2.0, 0.4)
+    s0 = random_state(lat, *applied_link_phases(grid, 0.4), jax.random.PRNGKey(0), 0.2)
+    straight = evolve(s0, params, lat, n_steps=600, chunk_steps=100, progress=False)
+
+    def ctrl_c_after_three_chunks(traj):
+        if traj.step == 300:
+            raise KeyboardInterrupt
+
+    ck = Checkpointer(tmp_path / "ck.h5", every=100)     # only the interrupt writes it
+    with pytest.raises(RunInterrupted, match="interrupted at step 300"):
+        evolve(s0, params, lat, n_steps=600, chunk_steps=100, checkpoint=ck, on_chunk=ctrl_c_after_three_chunks,
+               progress=False)
+    back = ck.load(s0)
+    assert back.step == 300 and back.time == pytest.approx(300 * straight.dt)
+    resumed = evolve(s0, params, lat, n_steps=600, chunk_steps=100, resume_from=back, progress=False)
+    assert resumed.step == 600
+    for a, b in zip(jax.tree_util.tree_leaves(resumed.state), jax.tree_util.tree_leaves(straight.state)):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(resumed.history["energy"], straight.history["energy"], rtol=1e-12)

@@ -1,0 +1,37 @@
+"""Meissner screening of a parallel field by a slab (London theory, DESIGN.md first row).
+
+At κ ≫ 1 and H ≪ H_c1 the field inside a slab of thickness d is B(x) = H cosh(x/λ)/cosh(d/2λ)
+(Tinkham, Introduction to Superconductivity, Eq. 2.5 with both faces exposed). In ξ units
+λ = κ. The slab is infinite along y (periodic lattice) and the field enters from the vacuum on
+both sides. λ fitted to the simulated profile must be within 2% of κ.
+"""
+import numpy as np
+from scipy.optimize import curve_fit
+
+from gl.gauge import applied_link_phases, magnetic_field
+from gl.geometry import Grid, Rectangle
+from gl.lattice import make_lattice
+from gl.minimize import minimize
+from gl.state import make_params, uniform_state
+
+
+def test_slab_profile_matches_london_and_fitted_lambda_within_2_percent():
+    kappa, H, d, margin, h = 10.0, 1e-3, 40.0, 5.0, 0.5     # H ≪ H_c1 ≈ ln κ/(2κ²) = 0.012 B_c2
+    nx = int(round((d + 2 * margin) / h)) + 1
+    grid = Grid(nx, 4, h, h, periodic_y=True)
+    lat = make_lattice(grid, Rectangle(d, 1e3))
+    params = make_params(kappa, H)
+    result = minimize(uniform_state(lat, *applied_link_phases(grid, H)), params, lat, tol=1e-11, max_iter=20000)
+    assert result.converged, result.grad_norm
+    B = np.asarray(magnetic_field(result.state, lat))
+    np.testing.assert_allclose(B[:, 1:], B[:, :1].repeat(3, 1), rtol=1e-9)   # uniform along the slab
+    B = B[:-1, 0]                                           # the last column lies outside the box
+    xc = (grid.x() + h / 2)[:-1]                            # plaquette centres
+    # each superconducting column carries the current of a strip of width h: faces at ±(N h)/2
+    d_eff = float(np.asarray(lat.site)[:, 0].sum()) * h
+    np.testing.assert_allclose(B[np.abs(xc) > d_eff / 2], H, rtol=1e-9)   # vacuum: B = H
+    inside = np.abs(xc) < d_eff / 2
+    london = lambda x, lam: H * np.cosh(x / lam) / np.cosh(d_eff / (2 * lam))
+    (lam_fit,), _ = curve_fit(london, xc[inside], B[inside], p0=[0.5 * kappa])
+    assert abs(lam_fit - kappa) / kappa < 0.02, lam_fit
+    np.testing.assert_allclose(B[inside], london(xc[inside], kappa), rtol=0.02)
