@@ -22,11 +22,12 @@ from gl.driver import Checkpointer, evolve
 from gl.errors import ParameterError, require_positive
 from gl.gauge import applied_link_phases, magnetic_field
 from gl.geometry import Grid, Rectangle
-from gl.io import save_state, write_json
+from gl.io import load_state, save_state, write_json
 from gl.lattice import make_lattice
 from gl.minimize import minimize
 from gl.plotting import plot_currents, plot_density, plot_field, plot_history, plot_phase
-from gl.state import complex_dtype, make_params, random_state, uniform_state
+from gl.state import make_params, random_state, uniform_state
+from gl.tdgl import check_time_step
 from gl.units import PHI0, material
 
 from .config import config_dict
@@ -120,7 +121,6 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
             raise ParameterError(f"--resume: no checkpoint at '{ckpt.path}' to resume from")
         template = uniform_state(lat, ax, ay)
         resumed = ckpt.load(template)
-        from gl.io import load_state
         old = load_state(ckpt.path)[2]["config"]
         diff = {k for k, v in config_dict(cfg).items() if old.get(k) != v and k not in RUN_CONTROL_KEYS}
         if diff:
@@ -130,9 +130,11 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
         state0 = random_state(lat, ax, ay, jax.random.PRNGKey(cfg.seed), cfg.initial_amplitude)
     else:
         state0 = uniform_state(lat, ax, ay)
-    dt = None if cfg.dt == 0 else cfg.dt
-    from gl.tdgl import check_time_step
-    dt_used = check_time_step(dt if resumed is None or dt is not None else resumed.dt, grid, params, cfg.frozen_A)
+    if cfg.dt != 0:
+        dt = cfg.dt
+    else:
+        dt = resumed.dt if resumed is not None else None
+    dt_used = check_time_step(dt, grid, params, cfg.frozen_A)
     n_steps = int(math.ceil(require_positive("t_final", cfg.t_final, "t0") / dt_used))
     traj = evolve(state0, params, lat, n_steps=n_steps, dt=dt_used, frozen_A=cfg.frozen_A,
                   chunk_steps=cfg.chunk_steps, checkpoint=ckpt, resume_from=resumed, progress=progress)

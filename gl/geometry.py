@@ -163,7 +163,7 @@ class Disk(Region):
 
 @dataclasses.dataclass(frozen=True)
 class Ring(Region):
-    """Annulus inner_radius ≤ r ≤ outer_radius [ξ] centred at ``center``.
+    """Annulus inner_radius < r ≤ outer_radius [ξ] centred at ``center``.
 
     Raises:
         ParameterError: unless 0 < inner_radius < outer_radius.
@@ -184,7 +184,8 @@ class Ring(Region):
     def contains(self, x, y):
         cx, cy = self.center
         r2 = (x - cx) ** 2 + (y - cy) ** 2
-        return (r2 >= self.inner_radius ** 2 * (1 - 1e-12)) & (r2 <= self.outer_radius ** 2 * (1 + 1e-12))
+        # the hole is the closed inner disk, so Ring(a, b) == Disk(b) - Disk(a) node for node
+        return (r2 > self.inner_radius ** 2 * (1 + 1e-12)) & (r2 <= self.outer_radius ** 2 * (1 + 1e-12))
 
     def area(self):
         return math.pi * (self.outer_radius ** 2 - self.inner_radius ** 2)
