@@ -58,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     except RunInterrupted as e:
         print(f"glsim: {e}; continue with --resume", file=sys.stderr)
         return 130
+    except KeyboardInterrupt:
+        print(f"glsim: interrupted after the time integration; its final state is in {out}/checkpoint.h5; "
+              "continue with --resume", file=sys.stderr)
+        return 130
     headline = {k: summary[k] for k in summary if not isinstance(summary[k], (dict, list)) or k == "checks"}
     print(json.dumps(headline, indent=2, default=str))
     print(f"results written to {out}/")

@@ -18,6 +18,23 @@ free energy          (B_c² / μ0) ξ² d  for a film of thickness d
 Temperature dependence is the Ginzburg–Landau one, valid near T_c:
 λ(T) = λ(0) (1 − T/T_c)^(−1/2), ξ(T) = ξ(0) (1 − T/T_c)^(−1/2), so κ = λ/ξ is
 independent of T (Tinkham, *Introduction to Superconductivity*, 2nd ed., Eqs. 4.20, 4.22).
+
+Material presets (:data:`MATERIALS`; each also carries its source in ``Material.source``):
+
+=====  ======  =======  ======  ==============================================================
+name   T_c K   λ(0) nm  ξ(0) nm source
+=====  ======  =======  ======  ==============================================================
+Nb     9.25    39       38      Kittel, Introduction to Solid State Physics, 8th ed., Tables
+                                10.1 (T_c) and 10.5 (λ_L(0), ξ0)
+Pb     7.193   37       83      same
+Al     1.140   16       1600    same
+YBCO   92      150      1.6     ab plane: ξ_ab from U. Welp et al., Phys. Rev. Lett. 62, 1908
+                                (1989); λ_ab from μSR, J. E. Sonier et al., Rev. Mod. Phys. 72,
+                                769 (2000)
+=====  ======  =======  ======  ==============================================================
+
+The presets leave the normal-state resistivity unset (it depends on purity and film growth);
+pass ``resistivity`` (ρ_n = 1/σ_n) to :class:`Material` or :class:`GLUnits` for the time unit.
 """
 from __future__ import annotations
 

@@ -115,3 +115,29 @@ def test_interrupt_writes_checkpoint_and_resume_matches_uninterrupted_run(tmp_pa
     for a, b in zip(jax.tree_util.tree_leaves(resumed.state), jax.tree_util.tree_leaves(straight.state)):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=0, atol=1e-12)
     np.testing.assert_allclose(resumed.history["energy"], straight.history["energy"], rtol=1e-12)
+
+
+def test_ctrl_c_writes_checkpoint_and_exits_cleanly(tmp_path):
+    """A real SIGINT to the running command: exit status 130, a checkpoint, and --resume finishes."""
+    import signal
+    import time
+
+    out = tmp_path / "sigint"
+    base = [sys.executable, "-m", "gl.cli", "run", "--out", str(out), "--no-progress", "--set", "width_um=3",
+            "--set", "height_um=3"]
+    long_run = ["--set", "t_final=1e6", "--set", "chunk_steps=200", "--set", "checkpoint_every=1"]
+    proc = subprocess.Popen(base + long_run, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 300
+    while not (out / "checkpoint.h5").exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "--resume" in err and "checkpoint" in err
+    _, _, meta, _ = load_state(out / "checkpoint.h5")
+    assert meta["step"] > 0
+    done = subprocess.run(base + ["--set", f"t_final={meta['time'] + 20}", "--set", "max_iter=200", "--resume"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((out / "summary.json").read_text())["resumed"]
