@@ -9,6 +9,7 @@ import importlib
 
 _MODULES = {
     "vortex-film": "experiments.vortex_film",
+    "meissner": "experiments.meissner",
 }
 
 DEFAULT_EXPERIMENT = "vortex-film"

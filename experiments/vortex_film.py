@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from gl import observables as obs
@@ -22,7 +21,7 @@ from gl.driver import Checkpointer, evolve
 from gl.errors import ParameterError, require_positive
 from gl.gauge import applied_link_phases, magnetic_field
 from gl.geometry import Grid, Rectangle
-from gl.io import load_state, save_state, write_json
+from gl.io import load_state, save_state
 from gl.lattice import make_lattice
 from gl.minimize import minimize
 from gl.plotting import plot_currents, plot_density, plot_field, plot_history, plot_phase
@@ -30,6 +29,7 @@ from gl.state import make_params, random_state, uniform_state
 from gl.tdgl import check_time_step
 from gl.units import PHI0, material
 
+from .common import finish, real_dtype
 from .config import config_dict
 
 NAME = "vortex-film"
@@ -81,11 +81,7 @@ def expected_vortex_range(width: float, height: float, field: float) -> tuple[fl
 
 
 def _setup(cfg: Config):
-    if cfg.precision not in ("float64", "float32"):
-        raise ParameterError(f"parameter 'precision' = {cfg.precision!r} is out of range: allowed 'float64', 'float32'")
-    if cfg.precision == "float64" and not jax.config.jax_enable_x64:
-        jax.config.update("jax_enable_x64", True)
-    real = jnp.float64 if cfg.precision == "float64" else jnp.float32
+    real = real_dtype(cfg.precision)
     mat = material(cfg.material)
     units = mat.units(cfg.temperature_K, require_positive("thickness_nm", cfg.thickness_nm, "nm") * 1e-9)
     W = units.length_to_gl(require_positive("width_um", cfg.width_um, "um") * 1e-6)
@@ -179,7 +175,6 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
         "units": {"length": "xi(T)", "field": "Bc2(T)", "time": "t0 = mu0 sigma_n lambda^2",
                   "current_density": "J0 = Phi0/(2 pi mu0 lambda^2 xi)", "psi": "psi_inf"},
         "resumed": resumed is not None,
-        "wall_time_s": None,
     }
     extra = {"density": n2, "bz": bz, "jx_nodes": jx, "jy_nodes": jy, "vortex_x": v["x"], "vortex_y": v["y"],
              "vortex_charge": v["charge"], "history_time": traj.history["time"],
@@ -193,6 +188,4 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
                "B_z / B_c2" + (" (frozen A: equals the applied field)" if cfg.frozen_A else ""))
     plot_currents(jx, jy, lat, out / "currents.png", "supercurrent |J_s| / J0 and streamlines")
     plot_history(traj.history["time"], traj.history["energy"], out / "energy.png", "TDGL relaxation")
-    summary["wall_time_s"] = time.perf_counter() - t_start
-    write_json(out / "summary.json", summary)
-    return summary
+    return finish(out, summary, t_start)

@@ -101,3 +101,16 @@ def load_state(path) -> tuple[State, Grid, dict, dict]:
         metadata = json.loads(a["metadata_json"])
         extra = {k: v[()] for k, v in f["extra"].items()} if "extra" in f else {}
     return state, grid, metadata, extra
+
+
+def save_arrays(path, arrays: dict, metadata: dict | None = None) -> Path:
+    """Write named arrays (datasets) and metadata (attrs, plus attrs['metadata_json']) to HDF5, atomically."""
+    metadata = _jsonable(metadata or {})
+
+    def write(p):
+        with h5py.File(p, "w") as f:
+            for k, v in arrays.items():
+                f[k] = np.asarray(v)
+            f.attrs["metadata_json"] = json.dumps(metadata)
+
+    return _atomic(path, write)

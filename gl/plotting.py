@@ -32,7 +32,8 @@ def _image(ax, data, lat, cmap, label, mask=None, **kw):
     return im
 
 
-def _save(fig, path) -> Path:
+def save_figure(fig, path) -> Path:
+    """Lay out, write ``fig`` as PNG to ``path`` (folders created) and close it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
@@ -54,7 +55,7 @@ def plot_density(psi, lat: Lattice, vortices: dict | None, path, title: str = ""
                        edgecolors="white", linewidths=1.0, label=f"antivortex ({int(-q[q < 0].sum())})")
         ax.legend(loc="upper right", fontsize=8, framealpha=0.7)
     ax.set_title(title or "superfluid density |ψ|²")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_phase(psi, lat: Lattice, path, title: str = "") -> Path:
@@ -62,7 +63,7 @@ def plot_phase(psi, lat: Lattice, path, title: str = "") -> Path:
     fig, ax = plt.subplots(figsize=(6.2, 5.2))
     _image(ax, np.angle(np.asarray(psi)), lat, "twilight", "arg ψ [rad]", mask=lat.site, vmin=-np.pi, vmax=np.pi)
     ax.set_title(title or "phase of ψ")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_field(bz, lat: Lattice, path, title: str = "") -> Path:
@@ -70,7 +71,7 @@ def plot_field(bz, lat: Lattice, path, title: str = "") -> Path:
     fig, ax = plt.subplots(figsize=(6.2, 5.2))
     _image(ax, bz, lat, "magma", "B_z / B_c2", mask=lat.plaquette)
     ax.set_title(title or "magnetic field B_z")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_currents(jx, jy, lat: Lattice, path, title: str = "") -> Path:
@@ -83,7 +84,7 @@ def plot_currents(jx, jy, lat: Lattice, path, title: str = "") -> Path:
     ax.set_xlim(_extent(lat)[:2])
     ax.set_ylim(_extent(lat)[2:])
     ax.set_title(title or "supercurrent")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_history(time, energy, path, title: str = "") -> Path:
@@ -94,4 +95,4 @@ def plot_history(time, energy, path, title: str = "") -> Path:
     ax.set_ylabel("F / (B_c² ξ² d / μ0)")
     ax.set_title(title or "free energy during relaxation")
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return save_figure(fig, path)
