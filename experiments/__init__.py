@@ -10,6 +10,7 @@ import importlib
 _MODULES = {
     "vortex-film": "experiments.vortex_film",
     "meissner": "experiments.meissner",
+    "ring-fluxoid": "experiments.ring_fluxoid",
 }
 
 DEFAULT_EXPERIMENT = "vortex-film"

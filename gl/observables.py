@@ -127,3 +127,30 @@ def magnetization(state: State, lat: Lattice, kappa) -> jnp.ndarray:
 def mean_field(state: State, lat: Lattice) -> jnp.ndarray:
     """Mean B_z over the plaquettes of the box [B_c2]."""
     return jnp.sum(magnetic_field(state, lat)) / jnp.sum(lat.plaquette)
+
+
+def periodic_winding(state: State, lat: Lattice, axis: int = 0, index: int = 0) -> dict:
+    """Fluxoid along a non-contractible loop of a periodic lattice, in units of Φ0.
+
+    The loop is the full line of ``axis``-links at ``index`` of the other axis (e.g. ``axis=0,
+    index=j`` runs along x at row j). On a ring modelled as a periodic chain this is the fluxoid
+    of the hole; on a periodic cell it is the phase winding across the cell.
+
+    Returns:
+        dict with ``fluxoid`` (integer to round-off), ``flux`` ((1/2π)Σa along the loop) and
+        ``supercurrent_term``.
+
+    Raises:
+        ParameterError: if the axis is not periodic or the loop leaves the material.
+    """
+    periodic = lat.grid.periodic_x if axis == 0 else lat.grid.periodic_y
+    if not periodic:
+        raise ParameterError(f"parameter 'axis' = {axis}: the lattice is not periodic along it")
+    tx, ty = link_phase_differences(state)
+    theta, a, links = (tx, state.ax, lat.link_x) if axis == 0 else (ty, state.ay, lat.link_y)
+    take = (lambda f: f[:, index]) if axis == 0 else (lambda f: f[index, :])
+    if np.any(np.asarray(take(links)) == 0):
+        raise ParameterError(f"parameter 'index' = {index}: the loop leaves the superconductor")
+    current_term, flux = jnp.sum(take(theta)), jnp.sum(take(a))
+    return {"fluxoid": float((current_term + flux) / TWO_PI), "flux": float(flux / TWO_PI),
+            "supercurrent_term": float(current_term / TWO_PI)}
