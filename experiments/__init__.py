@@ -11,6 +11,7 @@ _MODULES = {
     "vortex-film": "experiments.vortex_film",
     "meissner": "experiments.meissner",
     "ring-fluxoid": "experiments.ring_fluxoid",
+    "vortex": "experiments.vortex",
 }
 
 DEFAULT_EXPERIMENT = "vortex-film"
