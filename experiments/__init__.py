@@ -12,6 +12,7 @@ _MODULES = {
     "meissner": "experiments.meissner",
     "ring-fluxoid": "experiments.ring_fluxoid",
     "vortex": "experiments.vortex",
+    "depairing": "experiments.depairing",
 }
 
 DEFAULT_EXPERIMENT = "vortex-film"

@@ -36,7 +36,7 @@ from gl.errors import require_positive
 from gl.gauge import applied_link_phases
 from gl.geometry import Disk, Grid, Ring
 from gl.io import save_arrays
-from gl.lattice import lattice_from_mask, make_lattice, plaquette_region
+from gl.lattice import make_lattice, periodic_chain, plaquette_region
 from gl.minimize import minimize
 from gl.observables import density, fluxoid, periodic_winding
 from gl.operators import covariant_laplacian
@@ -77,13 +77,8 @@ class Config:
 
 def thin_ring(n_sites: int, radius: float, real):
     """A ring of width ≪ ξ: a periodic chain of ``n_sites`` nodes, circumference 2π·radius."""
-    h = 2 * math.pi * radius / n_sites
-    grid = Grid(n_sites, 2, h, h, periodic_x=True)
-    mask = np.zeros(grid.shape, bool)
-    mask[:, 0] = True
-    lat = lattice_from_mask(grid, mask, dtype=real)
-    # a 1D wire has no plaquettes: no field energy (A is frozen; the flux threads the hole)
-    return grid, dataclasses.replace(lat, plaquette=jnp.zeros_like(lat.plaquette))
+    lat = periodic_chain(n_sites, 2 * math.pi * radius, dtype=real)
+    return lat.grid, lat
 
 
 def thin_ring_links(grid: Grid, flux, real):

@@ -138,3 +138,25 @@ def plaquette_region(grid: Grid, region: Region) -> np.ndarray:
     ex, ey = _open_edge_masks(grid)
     Xc, Yc = grid.plaquette_centres()
     return np.asarray(region.contains(Xc, Yc)) & (ex * ey > 0)
+
+
+def periodic_chain(n_sites: int, length: float, dtype=None) -> Lattice:
+    """A wire (or ring) of width ≪ ξ: ``n_sites`` nodes on a closed loop of ``length`` [ξ].
+
+    Built as row 0 of an (n_sites, 2) grid periodic along x with spacing length/n_sites; the
+    other row is vacuum and there are no plaquettes (no field energy: a flux through the loop is
+    set by the x-link phases, e.g. 2πΦ/(Φ0 n_sites) each, and A stays frozen).
+
+    Raises:
+        ParameterError: for fewer than 3 sites or a non-positive length.
+    """
+    if int(n_sites) != n_sites or n_sites < 3:
+        raise ParameterError(f"parameter 'n_sites' = {n_sites!r} is out of range: must be an integer ≥ 3")
+    if not length > 0:
+        raise ParameterError(f"parameter 'length' = {length!r} is out of range: must be > 0 (ξ)")
+    h = float(length) / n_sites
+    grid = Grid(int(n_sites), 2, h, h, periodic_x=True)
+    mask = np.zeros(grid.shape, dtype=bool)
+    mask[:, 0] = True
+    lat = lattice_from_mask(grid, mask, dtype=dtype)
+    return dataclasses.replace(lat, plaquette=jnp.zeros_like(lat.plaquette))
