@@ -13,6 +13,7 @@ _MODULES = {
     "ring-fluxoid": "experiments.ring_fluxoid",
     "vortex": "experiments.vortex",
     "depairing": "experiments.depairing",
+    "vortex-lattice": "experiments.vortex_lattice",
 }
 
 DEFAULT_EXPERIMENT = "vortex-film"

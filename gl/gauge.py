@@ -5,10 +5,13 @@ Link phases are line integrals a = ∫A·dl along each link (A in ξ B_c2, lengt
 variable is U = exp(−i a) (DESIGN.md; Gropp et al., J. Comput. Phys. 123, 254 (1996), Eq. 3.2).
 The flux through plaquette (i, j) is the counter-clockwise sum
 Φ_p = a_x[i, j] + a_y[i+1, j] − a_x[i, j+1] − a_y[i, j], and B_z = Φ_p / (hx hy) in B_c2.
-In these units one flux quantum is Φ0 = 2π.
+In these units one flux quantum is Φ0 = 2π. Since only U = exp(−i a) is physical, the plaquette
+flux is taken modulo 2π in (−π, π] (a compact lattice gauge field): that is exact while
+|B|·hx·hy < π, and it lets a magnetically periodic cell carry its 2πN twist at one corner.
 """
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -17,7 +20,7 @@ from .geometry import Grid
 from .lattice import Lattice, fwd
 from .state import State
 
-GAUGES = ("symmetric", "landau_x", "landau_y")
+GAUGES = ("symmetric", "landau_x", "landau_y", "periodic")
 
 
 def choose_gauge(grid: Grid, gauge: str = "auto") -> str:
@@ -28,15 +31,22 @@ def choose_gauge(grid: Grid, gauge: str = "auto") -> str:
     """
     if gauge == "auto":
         if grid.periodic_x and grid.periodic_y:
-            raise ParameterError("parameter 'gauge': a uniform field on a grid periodic in x and y needs "
-                                 "magnetically periodic boundaries, which this grid does not have")
+            return "periodic"
         return "landau_x" if grid.periodic_x else "landau_y" if grid.periodic_y else "symmetric"
     if gauge not in GAUGES:
         raise ParameterError(f"parameter 'gauge' = {gauge!r} is unknown: allowed {('auto',) + GAUGES}")
-    if (grid.periodic_x and gauge != "landau_x") or (grid.periodic_y and gauge != "landau_y"):
+    if grid.periodic_x and grid.periodic_y:
+        if gauge != "periodic":
+            raise ParameterError(f"parameter 'gauge' = {gauge!r}: a grid periodic in x and y needs 'periodic'")
+    elif (grid.periodic_x and gauge != "landau_x") or (grid.periodic_y and gauge != "landau_y"):
         raise ParameterError(f"parameter 'gauge' = {gauge!r} is not periodic along the grid's periodic axis: "
                              "use 'landau_x' for periodic x, 'landau_y' for periodic y")
     return gauge
+
+
+def flux_quanta_in_cell(grid: Grid, applied_field) -> float:
+    """Number of flux quanta H·Lx·Ly/2π through a periodic cell (Lx = nx·hx, Ly = ny·hy)."""
+    return float(applied_field) * grid.nx * grid.hx * grid.ny * grid.hy / (2.0 * np.pi)
 
 
 def applied_link_phases(grid: Grid, applied_field, gauge: str = "auto", dtype=None):
@@ -46,20 +56,34 @@ def applied_link_phases(grid: Grid, applied_field, gauge: str = "auto", dtype=No
         grid: the lattice (coordinates centred on the origin, lengths in ξ).
         applied_field: H [B_c2], a scalar (may be a traced JAX value).
         gauge: ``"symmetric"`` A = H(−y, x)/2, ``"landau_x"`` A = (−Hy, 0),
-            ``"landau_y"`` A = (0, Hx), or ``"auto"``.
+            ``"landau_y"`` A = (0, Hx), ``"periodic"`` (magnetically periodic cell: A = (0, Hx)
+            with x from the cell's left edge, and the twist a_x = −H·Lx·y on the x-links that
+            wrap around; needs H·Lx·Ly = 2πN, see :func:`flux_quanta_in_cell`), or ``"auto"``.
 
     Returns:
-        (ax, ay), each shape (nx, ny). Every plaquette then carries flux H·hx·hy.
+        (ax, ay), each shape (nx, ny). Every plaquette then carries flux H·hx·hy (mod 2π).
 
     Raises:
-        ParameterError: see :func:`choose_gauge`.
+        ParameterError: see :func:`choose_gauge`; for ``"periodic"`` also when the flux through
+            the cell is not a whole number of flux quanta (checked for concrete H only).
     """
     gauge = choose_gauge(grid, gauge)
     dtype = dtype or jnp.result_type(float)
     X, Y = grid.nodes()
+    H = jnp.asarray(applied_field, dtype)
+    if gauge == "periodic":
+        if not isinstance(applied_field, jax.core.Tracer):
+            n = flux_quanta_in_cell(grid, applied_field)
+            if abs(n - round(n)) > 1e-9 * max(1.0, abs(n)):
+                raise ParameterError(f"parameter 'applied_field' = {float(applied_field):g}: a magnetically periodic "
+                                     f"cell needs a whole number of flux quanta, H·Lx·Ly/2π = {n:.6g}")
+        i, j = np.meshgrid(np.arange(grid.nx), np.arange(grid.ny), indexing="ij")
+        ay = H * jnp.asarray(i * grid.hx, dtype) * grid.hy
+        Lx = grid.nx * grid.hx
+        ax = jnp.where(jnp.asarray(i == grid.nx - 1), -H * Lx * jnp.asarray(j * grid.hy, dtype), 0.0).astype(dtype)
+        return ax, ay
     X = jnp.asarray(X, dtype)
     Y = jnp.asarray(Y, dtype)
-    H = jnp.asarray(applied_field, dtype)
     if gauge == "symmetric":
         return -0.5 * H * Y * grid.hx, 0.5 * H * X * grid.hy
     if gauge == "landau_x":
@@ -72,9 +96,15 @@ def link_variables(ax, ay):
     return jnp.exp(-1j * ax), jnp.exp(-1j * ay)
 
 
+def plaquette_circulation(fx, fy):
+    """Counter-clockwise sum fx[i,j] + fy[i+1,j] − fx[i,j+1] − fy[i,j] of link values round every plaquette."""
+    return fx + fwd(fy, 0) - fwd(fx, 1) - fy
+
+
 def plaquette_flux(ax, ay):
-    """Counter-clockwise line integral ∮A·dl around every plaquette, (nx, ny) (not masked)."""
-    return ax + fwd(ay, 0) - fwd(ax, 1) - ay
+    """Counter-clockwise ∮A·dl around every plaquette modulo 2π, in (−π, π]; (nx, ny), not masked."""
+    raw = plaquette_circulation(ax, ay)
+    return raw - 2.0 * np.pi * jnp.round(raw / (2.0 * np.pi))
 
 
 def magnetic_field(state: State, lat: Lattice):
@@ -99,5 +129,5 @@ def gauge_transform(state: State, chi) -> State:
                  ay=state.ay + fwd(chi, 1) - chi)
 
 
-__all__ = ["GAUGES", "choose_gauge", "applied_link_phases", "link_variables", "plaquette_flux",
-           "magnetic_field", "flux_through", "gauge_transform"]
+__all__ = ["GAUGES", "choose_gauge", "applied_link_phases", "link_variables", "plaquette_circulation", "plaquette_flux",
+           "magnetic_field", "flux_through", "gauge_transform", "flux_quanta_in_cell"]
