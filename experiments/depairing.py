@@ -5,6 +5,13 @@ q = ∇θ − A, imposed by the link phases (A frozen). For each q the GL free e
 over ψ; the stationary state has |ψ|² = 1 − q² and J = (1 − q²) q, maximal at q = 1/√3 where
 |ψ|² = 2/3 and J = 2/(3√3) J0 ≈ 0.3849 J0, the GL depairing current (Tinkham, Introduction to
 Superconductivity, Eqs. 4.34–4.36).
+
+A current-biased strip in TDGL (:mod:`gl.transport`: normal-metal leads, electric potential from
+current conservation, a small perpendicular field) is swept up and down in bias current: the
+voltage between two probes is zero below the critical current, vortices cross the strip and
+dissipate above it (flux flow), and at high bias the strip is normal and obeys Ohm's law
+V = J·d/σ (d the probe distance), which is the check; superconductivity re-forms only at a lower
+current on the way down (hysteresis).
 """
 from __future__ import annotations
 
@@ -17,20 +24,24 @@ import jax.numpy as jnp
 import matplotlib.pyplot as plt
 import numpy as np
 
-from gl.errors import require_positive
+from gl.errors import ParameterError, require_positive
+from gl.gauge import applied_link_phases
+from gl.geometry import Grid
 from gl.io import save_arrays
-from gl.lattice import periodic_chain
+from gl.lattice import make_lattice, periodic_chain
 from gl.minimize import minimize
 from gl.observables import density
 from gl.operators import supercurrent
 from gl.plotting import save_figure
 from gl.state import make_params, uniform_state
+from gl.tdgl import check_time_step
+from gl.transport import check_strip, run_biased
 
 from .common import check, finish, real_dtype
 from .config import config_dict
 
 NAME = "depairing"
-DESCRIPTION = "GL depairing current of a thin wire: J(q) maximum 2/(3√3) J0 at |ψ|² = 2/3."
+DESCRIPTION = "Depairing current of a wire (2/(3√3) J0 at |ψ|² = 2/3) and the I–V curve of a current-biased strip."
 J_DEPAIRING = 2.0 / (3.0 * math.sqrt(3.0))
 
 
@@ -42,6 +53,15 @@ class Config:
     wire_length: float = 20.0      #: wire length [ξ]
     q_max: float = 0.95            #: top of the superfluid-momentum sweep [1/ξ]
     q_points: int = 96             #: momenta in the sweep
+    strip_length: float = 32.0     #: current-biased strip: length between the leads [ξ]
+    strip_width: float = 10.0      #: strip width [ξ]
+    strip_field: float = 0.1       #: perpendicular field on the strip [B_c2]
+    strip_spacing: float = 0.5     #: lattice spacing of the strip [ξ]
+    probe_offset: float = 8.0      #: voltage probes this far inside the leads [ξ] (beyond the current-conversion region)
+    bias_max: float = 0.45         #: largest bias current density [J0]
+    bias_step: float = 0.03        #: bias step [J0]
+    bias_steps: int = 10000        #: TDGL steps per bias point (the voltage is averaged over the last half)
+    seed: int = 0
     precision: str = "float64"
 
 
@@ -60,6 +80,35 @@ def wire_current_curve(cfg: Config, real):
         n2.append(float(jnp.mean(density(state)[:, 0])))
         J.append(float(jnp.mean(supercurrent(state, lat)[0][:, 0])))
     return qs, np.array(n2), np.array(J)
+
+
+def iv_curve(cfg: Config, real):
+    """Bias sweep up to ``bias_max`` and back down; returns (J, V, mean |ψ|², sweep direction, ohmic slope)."""
+    grid = Grid.covering(require_positive("strip_length", cfg.strip_length),
+                         require_positive("strip_width", cfg.strip_width), cfg.strip_spacing)
+    lat = make_lattice(grid, dtype=real)
+    check_strip(lat)
+    params = make_params(1.0, cfg.strip_field, dtype=real)
+    state = uniform_state(lat, *applied_link_phases(grid, cfg.strip_field, "landau_x", dtype=real))
+    dt = check_time_step(None, grid, params, True)
+    probe = int(round(require_positive("probe_offset", cfg.probe_offset) / grid.hx))
+    if not 0 < probe < grid.nx // 2 - 1:
+        raise ParameterError(f"parameter 'probe_offset' = {cfg.probe_offset} is out of range: allowed "
+                             f"(0, {(grid.nx // 2 - 1) * grid.hx:g}) ξ for this strip")
+    up = np.arange(0.0, cfg.bias_max + 1e-9, require_positive("bias_step", cfg.bias_step))
+    biases = np.concatenate([up, up[::-1][1:]])
+    rng = np.random.default_rng(cfg.seed)
+    V, n2 = [], []
+    for J in biases:
+        # a whisper of noise lets superconductivity re-nucleate from ψ = 0 on the way down
+        noise = 1e-4 * (rng.normal(size=grid.shape) + 1j * rng.normal(size=grid.shape)) * np.asarray(lat.site)
+        state = state.replace(psi=state.psi + jnp.asarray(noise, state.psi.dtype))
+        state, v = run_biased(state, params, lat, dt, float(J), cfg.bias_steps, cfg.bias_steps // 2, probe)
+        V.append(float(v))
+        n2.append(float(jnp.mean(density(state))))
+    direction = np.concatenate([np.ones(len(up)), -np.ones(len(up) - 1)])
+    ohmic = (grid.nx - 1 - 2 * probe) * grid.hx             # V/J of the normal strip between the probes (σ = 1)
+    return biases, np.array(V), np.array(n2), direction, ohmic
 
 
 def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> dict:
@@ -86,9 +135,35 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
         check("wire: |psi|^2 at the maximum current", n_star, 2.0 / 3.0, 0.01, "psi_inf^2"),
         check("wire: superfluid momentum at the maximum", q_star, 1 / math.sqrt(3.0), 0.01, "1/xi"),
     ]
-    save_arrays(out / "depairing.h5", {"q": qs, "density": n2, "current": J},
-                {"experiment": NAME, "config": config_dict(cfg), "units": {"q": "1/xi", "current": "J0"}})
-    fig, axs = plt.subplots(1, 2, figsize=(11, 4.3))
+    bias, V, n_strip, direction, ohmic = iv_curve(cfg, real)
+    top = int(np.argmax(bias))
+    normal = n_strip[top] < 1e-6
+    if normal:
+        checks.append(check("strip: Ohmic normal state V/J at the highest bias", V[top] / bias[top], ohmic, 0.01,
+                            "hbar/(2e t0) per J0"))
+    up = direction > 0
+    resistance = V / (ohmic * np.maximum(bias, 1e-12))       # R/R_n between the probes
+    dissipative = up & (resistance > 1e-3)                   # critical-current criterion: R > 10⁻³ R_n
+    J_c = float(bias[up][np.argmax(dissipative[up])]) if dissipative.any() else float("nan")
+    below = up & (bias > 0) & (bias <= 0.8 * J_c)
+    checks.append(check("strip: largest R/R_n at bias <= 0.8 J_c (zero voltage)",
+                        float(np.max(np.abs(resistance[below]))) if below.any() else float("nan"), 0.0, 1e-5,
+                        "1 (absolute)"))
+    down = direction < 0
+    retrap = float(bias[down][np.argmax(n_strip[down] > 0.1)]) if np.any(n_strip[down] > 0.1) else float("nan")
+    save_arrays(out / "depairing.h5", {"q": qs, "density": n2, "current": J, "strip_bias": bias, "strip_voltage": V,
+                                       "strip_mean_density": n_strip, "strip_sweep_direction": direction},
+                {"experiment": NAME, "config": config_dict(cfg),
+                 "units": {"q": "1/xi", "current": "J0", "voltage": "hbar/(2e t0)"}})
+    fig, axs = plt.subplots(1, 3, figsize=(16, 4.3))
+    ax = axs[2]
+    ax.plot(bias[up], V[up], "o-", ms=3, label="sweep up")
+    ax.plot(bias[down], V[down], "s--", ms=3, label="sweep down")
+    ax.plot(bias, ohmic * bias, "k:", lw=1, label="Ohm: V = J d/σ")
+    ax.axvline(J_DEPAIRING, color="0.5", ls="--", lw=1, label="depairing 2/(3√3)")
+    ax.set(xlabel="J / J0", ylabel="V / (ħ/2e t0)", title=f"strip {cfg.strip_length:g}×{cfg.strip_width:g} ξ, "
+           f"H = {cfg.strip_field:g} Bc2: I–V", ylim=(-0.05 * ohmic * cfg.bias_max, 1.05 * ohmic * cfg.bias_max))
+    ax.legend(fontsize=8)
     axs[0].plot(qs, J, "o", ms=3, label="GL lattice")
     axs[0].plot(qs, (1 - qs ** 2) * qs, "k-", lw=1, label="(1 − q²) q")
     axs[0].axhline(J_DEPAIRING, color="k", ls="--", lw=1, label="2/(3√3)")
@@ -99,5 +174,8 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
     axs[1].set(xlabel="J / J0", ylabel="|ψ|²", title="|ψ|² against current (both branches)")
     save_figure(fig, out / "depairing.png")
     summary = {"experiment": NAME, "checks": checks, "J_max_J0": J_max, "q_at_max": q_star,
-               "density_at_max": n_star, "config": config_dict(cfg)}
+               "density_at_max": n_star,
+               "strip": {"critical_current_J0": J_c, "critical_over_depairing": J_c / J_DEPAIRING,
+                         "retrapping_current_J0": retrap, "ohmic_V_per_J": ohmic, "normal_at_top": bool(normal)},
+               "config": config_dict(cfg)}
     return finish(out, summary, t_start)
