@@ -8,8 +8,12 @@ from pathlib import Path
 import jax
 import jax.numpy as jnp
 
+from gl.driver import evolve
 from gl.errors import ParameterError
+from gl.gauge import applied_link_phases
 from gl.io import write_json
+from gl.minimize import minimize
+from gl.state import random_state
 
 
 def real_dtype(precision: str):
@@ -42,3 +46,15 @@ def finish(out: Path, summary: dict, t_start: float) -> dict:
     summary["all_checks_passed"] = all(c["passed"] for c in summary.get("checks", []))
     write_json(Path(out) / "summary.json", summary)
     return summary
+
+
+def quench_and_relax(lat, params, *, seed: int, quench_steps: int, frozen_A: bool, tol: float, max_iter: int,
+                     amplitude: float = 0.5):
+    """Random small ψ at the applied field (a quench from the normal state), TDGL with A frozen for
+    ``quench_steps`` steps, then L-BFGS (A frozen or evolving). Returns the MinimizeResult."""
+    real = lat.site.dtype
+    field = float(params.applied_field)
+    s = random_state(lat, *applied_link_phases(lat.grid, field, dtype=real), jax.random.PRNGKey(seed), amplitude)
+    if quench_steps > 0:
+        s = evolve(s, params, lat, n_steps=quench_steps, chunk_steps=quench_steps, frozen_A=True, progress=False).state
+    return minimize(s, params, lat, frozen_A=frozen_A, tol=tol, max_iter=max_iter)

@@ -157,16 +157,20 @@ def periodic_winding(state: State, lat: Lattice, axis: int = 0, index: int = 0) 
             "supercurrent_term": float(current_term / TWO_PI)}
 
 
-def bond_orientational_order(x, y, box: tuple[float, float] | None = None, neighbours: int = 6) -> dict:
+def bond_orientational_order(x, y, box: tuple[float, float] | None = None, neighbours: int = 6,
+                             subset=None) -> dict:
     """Sixfold bond-orientational order of points (vortex positions) [ξ], shape (N,) each.
 
     ψ6 = (1/N) Σ_k |(1/6) Σ_j e^{6iθ_kj}| over each point's six nearest neighbours (periodic images
     included when ``box = (Lx, Ly)``); 1 for a perfect triangular lattice, ≈ 0 for a square one
     (D. R. Nelson and B. I. Halperin, Phys. Rev. B 19, 2457 (1979)).
 
+    ``subset`` (boolean, shape (N,)) restricts the average to some points (e.g. away from a
+    sample's edges); their neighbours are still sought among all points.
+
     Returns:
-        dict with ``psi6`` (mean local modulus), ``psi6_global`` (modulus of the mean) and the mean
-        nearest-neighbour distance ``a`` [ξ].
+        dict with ``psi6`` (mean local modulus), ``psi6_global`` (modulus of the mean), the mean
+        nearest-neighbour distance ``a`` [ξ] and ``count`` (points averaged).
 
     Raises:
         ParameterError: if there are fewer points than ``neighbours`` + 1 (without a box).
@@ -181,7 +185,10 @@ def bond_orientational_order(x, y, box: tuple[float, float] | None = None, neigh
         shifts = [(i * box[0], j * box[1]) for i in (-1, 0, 1) for j in (-1, 0, 1)]
         images = np.concatenate([pts + np.asarray(s) for s in shifts])
     local, dists = [], []
-    for p in pts:
+    chosen = pts if subset is None else pts[np.asarray(subset, bool)]
+    if len(chosen) == 0:
+        raise ParameterError("parameter 'subset' selects no point")
+    for p in chosen:
         d = images - p
         r = np.hypot(d[:, 0], d[:, 1])
         order = np.argsort(r)[1:neighbours + 1]
@@ -190,4 +197,4 @@ def bond_orientational_order(x, y, box: tuple[float, float] | None = None, neigh
         dists.append(r[order].mean())
     local = np.asarray(local)
     return {"psi6": float(np.mean(np.abs(local))), "psi6_global": float(np.abs(local.mean())),
-            "a": float(np.mean(dists))}
+            "a": float(np.mean(dists)), "count": len(chosen)}
