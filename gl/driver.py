@@ -2,13 +2,17 @@
 
 Separates what is computed (``gl.tdgl.run_steps``: many steps per compiled call) from what is
 saved. Between chunks the driver checks the state is finite, records the free energy, advances a
-progress bar and writes checkpoints. On Ctrl-C it checkpoints the last completed chunk and raises
+progress bar and writes checkpoints. Ctrl-C (SIGINT) is caught as a flag polled after every chunk
+(so it cannot be lost inside library code); it then checkpoints the last completed chunk and raises
 :class:`~gl.errors.RunInterrupted`; on a non-finite state it keeps the last finite checkpoint and
 raises :class:`~gl.errors.NonFiniteStateError`.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import signal
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -79,6 +83,28 @@ class Checkpointer:
         return Trajectory(state, int(meta["step"]), float(meta["time"]), float(meta["dt"]), hist)
 
 
+@contextlib.contextmanager
+def _sigint_flag():
+    """Turn Ctrl-C (SIGINT) into a flag the chunk loop polls, so it is never lost inside library code.
+
+    Only in the main thread (signal handlers cannot be installed elsewhere); the previous handler
+    is restored on exit.
+    """
+    flag = {"set": False}
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+
+    def handler(signum, frame):
+        flag["set"] = True
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def evolve(state: State, params: Params, lat: Lattice, *, n_steps: int, dt: float | None = None,
            frozen_A: bool = False, chunk_steps: int = 500, checkpoint: Checkpointer | None = None,
            resume_from: Trajectory | None = None, progress: bool = True,
@@ -123,27 +149,30 @@ def evolve(state: State, params: Params, lat: Lattice, *, n_steps: int, dt: floa
     bar = tqdm(total=int(n_steps), initial=min(traj.step, int(n_steps)), unit="step", disable=not progress,
                dynamic_ncols=True, leave=False)
     try:
-        while traj.step < n_steps:
-            n = min(int(chunk_steps), int(n_steps) - traj.step)
-            new = run_steps(traj.state, params, lat, dt_arr, n, frozen_A=frozen_A)
-            if not bool(_finite(new)):
-                where = f"; the last finite state (step {traj.step}) is in {checkpoint.path}" if checkpoint else ""
-                if checkpoint:
+        with _sigint_flag() as ctrl_c:
+            while traj.step < n_steps:
+                n = min(int(chunk_steps), int(n_steps) - traj.step)
+                new = run_steps(traj.state, params, lat, dt_arr, n, frozen_A=frozen_A)
+                if not bool(_finite(new)):
+                    where = f"; the last finite state (step {traj.step}) is in {checkpoint.path}" if checkpoint else ""
+                    if checkpoint:
+                        checkpoint.write(traj, lat)
+                    raise NonFiniteStateError(
+                        f"state became non-finite between steps {traj.step} and {traj.step + n} "
+                        f"(t ≈ {traj.time:.4g} t0){where}. Reduce parameter 'dt' = {dt:g} (allowed (0, stability "
+                        "limit]) or check the initial state (|ψ| should be ≲ 1)")
+                traj = Trajectory(new, traj.step + n, traj.time + n * dt, dt, traj.history)
+                traj.history["time"].append(traj.time)
+                traj.history["energy"].append(float(_energy(new, params, lat)))
+                chunks_done += 1
+                bar.update(n)
+                bar.set_postfix(F=f"{traj.history['energy'][-1]:.6g}")
+                if checkpoint and chunks_done % max(1, checkpoint.every) == 0:
                     checkpoint.write(traj, lat)
-                raise NonFiniteStateError(
-                    f"state became non-finite between steps {traj.step} and {traj.step + n} (t ≈ {traj.time:.4g} t0)"
-                    f"{where}. Reduce parameter 'dt' = {dt:g} (allowed (0, stability limit]) or check the initial "
-                    "state (|ψ| should be ≲ 1)")
-            traj = Trajectory(new, traj.step + n, traj.time + n * dt, dt, traj.history)
-            traj.history["time"].append(traj.time)
-            traj.history["energy"].append(float(_energy(new, params, lat)))
-            chunks_done += 1
-            bar.update(n)
-            bar.set_postfix(F=f"{traj.history['energy'][-1]:.6g}")
-            if checkpoint and chunks_done % max(1, checkpoint.every) == 0:
-                checkpoint.write(traj, lat)
-            if on_chunk:
-                on_chunk(traj)
+                if on_chunk:
+                    on_chunk(traj)
+                if ctrl_c["set"]:
+                    raise KeyboardInterrupt
     except KeyboardInterrupt as exc:
         if isinstance(exc, RunInterrupted):
             raise
