@@ -14,6 +14,7 @@ _MODULES = {
     "vortex": "experiments.vortex",
     "depairing": "experiments.depairing",
     "vortex-lattice": "experiments.vortex_lattice",
+    "landau-levels": "experiments.landau_levels",
 }
 
 DEFAULT_EXPERIMENT = "vortex-film"

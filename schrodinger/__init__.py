@@ -1,7 +1,16 @@
-"""The macroscopic wavefunction Ψ in vector and scalar potentials (linear Schrödinger dynamics).
+"""schrodinger: the macroscopic wavefunction Ψ of a charged particle (or of the superelectron
+fluid) in vector and scalar potentials, on the gauge-invariant lattice of :mod:`gl`.
 
-Placeholder package: the lattice Hamiltonian, unitary time evolution and London physics derived
-from Ψ arrive with their own issue, reusing the lattice and link variables of :mod:`gl`.
+Units: see :mod:`schrodinger.units` (ħ = m = |q| = 1 inside; :class:`Particle` converts SI).
 """
+from .dynamics import crank_nicolson_step, evolve, imaginary_time
+from .eigen import lowest_eigenpairs
+from .hamiltonian import Potentials, apply_hamiltonian, dense_hamiltonian
+from .observables import (continuity_residual, current, density, divergence, energy, magnetic_moment, norm,
+                          position_moments, potential_energy)
+from .units import HBAR, Particle, cooper_pair, electron
 
-__all__: list[str] = []
+__all__ = ["crank_nicolson_step", "evolve", "imaginary_time", "lowest_eigenpairs", "Potentials",
+           "apply_hamiltonian", "dense_hamiltonian", "continuity_residual", "current", "density", "divergence",
+           "energy", "magnetic_moment", "norm", "position_moments", "potential_energy", "HBAR", "Particle",
+           "cooper_pair", "electron"]
