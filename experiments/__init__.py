@@ -15,6 +15,7 @@ _MODULES = {
     "depairing": "experiments.depairing",
     "vortex-lattice": "experiments.vortex_lattice",
     "landau-levels": "experiments.landau_levels",
+    "aharonov-bohm-ring": "experiments.aharonov_bohm_ring",
 }
 
 DEFAULT_EXPERIMENT = "vortex-film"
