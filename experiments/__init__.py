@@ -16,6 +16,7 @@ _MODULES = {
     "vortex-lattice": "experiments.vortex_lattice",
     "landau-levels": "experiments.landau_levels",
     "aharonov-bohm-ring": "experiments.aharonov_bohm_ring",
+    "mqm-invariants": "experiments.mqm_invariants",
 }
 
 DEFAULT_EXPERIMENT = "vortex-film"
