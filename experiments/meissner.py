@@ -65,7 +65,8 @@ def _slab(cfg, real, H, state=None):
     lat = make_lattice(grid, Rectangle(cfg.slab_thickness, 1e6), dtype=real)
     params = make_params(cfg.kappa, H, dtype=real)
     a = applied_link_phases(grid, H, dtype=real)
-    s0 = uniform_state(lat, *a) if state is None else state.replace(ay=a[1] + (state.ay - state.ay))
+    # continuation: keep ψ of the previous field, restart A from the new applied potential
+    s0 = uniform_state(lat, *a) if state is None else state.replace(ax=a[0], ay=a[1])
     return grid, lat, params, s0
 
 
