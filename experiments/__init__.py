@@ -17,6 +17,8 @@ _MODULES = {
     "landau-levels": "experiments.landau_levels",
     "aharonov-bohm-ring": "experiments.aharonov_bohm_ring",
     "mqm-invariants": "experiments.mqm_invariants",
+    "london-from-psi": "experiments.london_from_psi",
+    "larmor-diamagnetism": "experiments.larmor_diamagnetism",
 }
 
 DEFAULT_EXPERIMENT = "vortex-film"

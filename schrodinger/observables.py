@@ -63,7 +63,31 @@ def position_moments(psi, lat: Lattice):
 
 
 def magnetic_moment(psi, pot: Potentials, lat: Lattice) -> jnp.ndarray:
-    """m_z = (q/2) Σ (r × J)_z hx·hy / ⟨Ψ|Ψ⟩ with q = +1 [|q|ħ/m · ℓ]; mechanical (gauge invariant)."""
+    """Mechanical (gauge-invariant) moment m_z = (q/2)⟨r × v⟩ with q = +1 [|q|ħℓ/m].
+
+    With Ψ normalized on nodes (Σ|Ψ|² = 1) the link currents are already per particle, so
+    m_z = ½ Σ_links (r × J)_z / Σ|Ψ|²; link positions are taken at the node they start from along
+    the perpendicular coordinate.
+    """
     jx, jy = current(psi, pot, lat)
     X, Y = lat.grid.nodes()
-    return 0.5 * jnp.sum(X * jy - Y * jx) * lat.hx * lat.hy / norm(psi)
+    return 0.5 * jnp.sum(X * jy - Y * jx) / norm(psi)
+
+
+def kinetic_energy(psi, pot: Potentials, lat: Lattice) -> jnp.ndarray:
+    """⟨(−iħ∇ − qA)²/2m⟩/⟨Ψ|Ψ⟩ = ⟨H⟩ − ⟨V⟩ [E0]."""
+    return energy(psi, pot, lat) - potential_energy(psi, pot)
+
+
+def canonical_angular_momentum(psi, lat: Lattice) -> jnp.ndarray:
+    """⟨L_z⟩ = ⟨−iħ(x∂_y − y∂_x)⟩/⟨Ψ|Ψ⟩ [ħ], central differences (gauge dependent, as L_can is)."""
+    X, Y = lat.grid.nodes()
+    dpx = (jnp.roll(psi, -1, 0) - jnp.roll(psi, 1, 0)) / (2 * lat.hx)
+    dpy = (jnp.roll(psi, -1, 1) - jnp.roll(psi, 1, 1)) / (2 * lat.hy)
+    Lpsi = -1j * (X * dpy - Y * dpx) * lat.site
+    return jnp.real(jnp.vdot(psi, Lpsi)) / norm(psi)
+
+
+def mechanical_angular_momentum(psi, pot: Potentials, lat: Lattice) -> jnp.ndarray:
+    """⟨m (r × v)_z⟩ = 2m/q · m_z [ħ] (gauge invariant); see :func:`magnetic_moment`."""
+    return 2.0 * magnetic_moment(psi, pot, lat)

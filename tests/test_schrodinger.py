@@ -55,3 +55,26 @@ def test_continuity_residual_converges_as_dt_squared(rng):
         res.append(float(continuity_residual(prev, nxt, psi, pot, lat, dt)))
     order = np.log2(res[0] / res[1]), np.log2(res[1] / res[2])
     assert min(order) > 1.8, (res, order)
+
+
+def test_imaginary_time_finds_the_dense_lowest_eigenpairs(rng):
+    from schrodinger import imaginary_time, lowest_eigenpairs
+    grid, lat, pot, _ = _setup(rng)
+    E_dense, _ = lowest_eigenpairs(pot, lat, 3)
+    S0 = jnp.asarray(rng.normal(size=(3,) + grid.shape) + 1j * rng.normal(size=(3,) + grid.shape))
+    _, E_it = imaginary_time(S0, pot, lat, 0.5, 3000, n_states=3)
+    np.testing.assert_allclose(np.sort(np.asarray(E_it)), E_dense, rtol=1e-6)
+
+
+def test_current_equals_density_times_gauge_invariant_phase_gradient(rng):
+    """J = (ħ/m) n (∇θ − (q/ħ)A) where n > 0: on links, J·h = √(n_i n_j) sin(θ_ij) → n θ_ij/… to O(h²)."""
+    from gl.observables import link_phase_differences
+    grid, lat, pot, psi = _setup(rng)
+    jx, _ = current(psi, pot, lat)
+    tx, _ = link_phase_differences(State(psi, pot.ax, pot.ay))
+    n = np.abs(np.asarray(psi)) ** 2
+    n_link = np.sqrt(n * np.roll(n, -1, 0))
+    sel = (np.asarray(lat.link_x) > 0) & (n_link > 0.2 * n.max())
+    np.testing.assert_allclose(np.asarray(jx)[sel], (n_link * np.sin(np.asarray(tx)) / grid.hx)[sel], atol=1e-14)
+    # and the sine is the lattice form of the phase gradient: |sin θ − θ| ≤ θ³/6
+    assert np.max(np.abs(np.asarray(tx)[sel])) < 0.6
