@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
-from pathlib import Path
 
 import jax.numpy as jnp
 import matplotlib.pyplot as plt
@@ -27,7 +25,7 @@ from gl.plotting import save_figure
 from gl.state import State
 from schrodinger import Potentials, cooper_pair, electron, lowest_eigenpairs
 
-from .common import check, finish, real_dtype
+from .common import check, finish, start
 from .config import config_dict
 
 NAME = "aharonov-bohm-ring"
@@ -67,10 +65,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
 
     ``resume`` is accepted for a uniform command line; this experiment recomputes.
     """
-    t_start = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    real = real_dtype(cfg.precision)
+    t_start, out, real = start(out_dir, cfg.precision)
     ell = require_positive("length_unit_nm", cfg.length_unit_nm) * 1e-9
     R = cfg.radius
     checks, arrays, summary = [], {}, {"experiment": NAME}

@@ -29,6 +29,17 @@ def real_dtype(precision: str):
     return jnp.float64 if precision == "float64" else jnp.float32
 
 
+def start(out_dir, precision: str):
+    """Begin an experiment run: (wall-clock origin, output folder (created), real dtype).
+
+    Raises:
+        ParameterError: for an unknown precision.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return time.perf_counter(), out, real_dtype(precision)
+
+
 def check(name: str, computed: float, expected: float, tolerance: float, units: str) -> dict:
     """One comparison of a computed value with its analytic/published value.
 

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
-from pathlib import Path
 
 import jax.numpy as jnp
 import matplotlib.pyplot as plt
@@ -37,7 +35,7 @@ from gl.state import make_params, uniform_state
 from gl.tdgl import check_time_step
 from gl.transport import check_strip, run_biased
 
-from .common import check, finish, real_dtype
+from .common import check, finish, start
 from .config import config_dict
 
 NAME = "depairing"
@@ -116,10 +114,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
 
     ``resume`` is accepted for a uniform command line; this experiment recomputes.
     """
-    t_start = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    real = real_dtype(cfg.precision)
+    t_start, out, real = start(out_dir, cfg.precision)
     require_positive("wire_length", cfg.wire_length)
     require_positive("q_max", cfg.q_max)
     qs, n2, J = wire_current_curve(cfg, real)

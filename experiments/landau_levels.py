@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
-from pathlib import Path
 
 import jax.numpy as jnp
 import matplotlib.pyplot as plt
@@ -28,7 +26,7 @@ from gl.lattice import make_lattice
 from gl.plotting import save_figure
 from schrodinger import Potentials, lowest_eigenpairs
 
-from .common import check, finish, real_dtype
+from .common import check, finish, start
 from .config import config_dict
 
 NAME = "landau-levels"
@@ -51,10 +49,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
 
     ``resume`` is accepted for a uniform command line; this experiment recomputes.
     """
-    t_start = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    real = real_dtype(cfg.precision)
+    t_start, out, real = start(out_dir, cfg.precision)
     B = require_positive("field", cfg.field)
     N = int(require_positive("flux_quanta", cfg.flux_quanta))
     L = math.sqrt(2 * math.pi * N / B)

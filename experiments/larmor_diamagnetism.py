@@ -12,9 +12,6 @@ Units ħ = m = |q| = 1.
 from __future__ import annotations
 
 import dataclasses
-import math
-import time
-from pathlib import Path
 
 import jax.numpy as jnp
 import matplotlib.pyplot as plt
@@ -29,7 +26,7 @@ from gl.plotting import save_figure
 from schrodinger import (Potentials, canonical_angular_momentum, evolve, lowest_eigenpairs, magnetic_moment,
                          position_moments)
 
-from .common import check, finish, real_dtype
+from .common import check, finish, start
 from .config import config_dict
 
 NAME = "larmor-diamagnetism"
@@ -62,10 +59,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
 
     ``resume`` is accepted for a uniform command line; this experiment recomputes.
     """
-    t_start = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    real = real_dtype(cfg.precision)
+    t_start, out, real = start(out_dir, cfg.precision)
     R = require_positive("radius", cfg.radius)
     grid = Grid.covering(2 * R, 2 * R, require_positive("grid_spacing", cfg.grid_spacing))
     lat = make_lattice(grid, Disk(R), dtype=real)

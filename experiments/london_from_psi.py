@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
-from pathlib import Path
 
 import jax.numpy as jnp
 import matplotlib.pyplot as plt
@@ -31,7 +29,7 @@ from gl.state import State
 from gl.units import ELEMENTARY_CHARGE, PLANCK_H
 from schrodinger import Potentials, current, evolve, lowest_eigenpairs
 
-from .common import check, finish, real_dtype
+from .common import check, finish, start
 from .config import config_dict
 
 NAME = "london-from-psi"
@@ -57,10 +55,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
 
     ``resume`` is accepted for a uniform command line; this experiment recomputes.
     """
-    t_start = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    real = real_dtype(cfg.precision)
+    t_start, out, real = start(out_dir, cfg.precision)
     n0 = require_positive("density", cfg.density)
     cdt = jnp.result_type(real, jnp.complex64)
     checks = []

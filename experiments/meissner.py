@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -32,7 +30,7 @@ from gl.observables import density
 from gl.plotting import save_figure
 from gl.state import make_params, uniform_state
 
-from .common import check, finish, real_dtype
+from .common import check, finish, start
 from .config import config_dict
 
 NAME = "meissner"
@@ -75,10 +73,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
 
     ``resume`` is accepted for a uniform command line; this experiment takes seconds and recomputes.
     """
-    t_start = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    real = real_dtype(cfg.precision)
+    t_start, out, real = start(out_dir, cfg.precision)
     for k in ("kappa", "slab_thickness", "disk_kappa", "disk_radius", "margin", "grid_spacing", "weak_field"):
         require_positive(k, getattr(cfg, k))
     H = cfg.weak_field

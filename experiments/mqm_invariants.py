@@ -13,9 +13,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
-import time
-from pathlib import Path
 
 import jax.numpy as jnp
 import matplotlib.pyplot as plt
@@ -30,7 +27,7 @@ from gl.plotting import save_figure
 from gl.state import State
 from schrodinger import Potentials, continuity_residual, crank_nicolson_step, current, energy, evolve, norm
 
-from .common import check, finish, real_dtype
+from .common import check, finish, start
 from .config import config_dict
 
 NAME = "mqm-invariants"
@@ -56,10 +53,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
 
     ``resume`` is accepted for a uniform command line; this experiment recomputes.
     """
-    t_start = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    real = real_dtype(cfg.precision)
+    t_start, out, real = start(out_dir, cfg.precision)
     R = require_positive("radius", cfg.radius)
     grid = Grid.covering(2 * R + 2, 2 * R + 2, require_positive("grid_spacing", cfg.grid_spacing))
     lat = make_lattice(grid, Disk(R), dtype=real)

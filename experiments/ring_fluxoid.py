@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -43,7 +41,7 @@ from gl.operators import covariant_laplacian
 from gl.plotting import save_figure
 from gl.state import State, make_params, random_state
 
-from .common import check, finish, real_dtype
+from .common import check, finish, start
 from .config import config_dict
 
 NAME = "ring-fluxoid"
@@ -112,10 +110,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
 
     ``resume`` is accepted for a uniform command line; this experiment recomputes.
     """
-    t_start = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    real = real_dtype(cfg.precision)
+    t_start, out, real = start(out_dir, cfg.precision)
     for k in ("thin_radius", "flux_max", "flux_step", "lp_radius", "wide_inner", "wide_outer", "thick_inner",
               "thick_outer", "thick_kappa", "grid_spacing"):
         require_positive(k, getattr(cfg, k))

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
-from pathlib import Path
 
 import jax.numpy as jnp
 import matplotlib.pyplot as plt
@@ -34,7 +32,7 @@ from gl.minimize import minimize
 from gl.plotting import plot_density, save_figure
 from gl.state import State, make_params
 
-from .common import check, finish, real_dtype
+from .common import check, finish, start
 from .config import config_dict
 
 NAME = "vortex"
@@ -76,10 +74,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
 
     ``resume`` is accepted for a uniform command line; this experiment recomputes.
     """
-    t_start = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    real = real_dtype(cfg.precision)
+    t_start, out, real = start(out_dir, cfg.precision)
     kappa = require_positive("kappa", cfg.kappa)
     if kappa < 1 / math.sqrt(2):
         raise ParameterError(f"parameter 'kappa' = {kappa} is out of range: a vortex needs κ > 1/√2 (type II)")

@@ -1,7 +1,5 @@
 """Bad input raises errors that name the parameter and its allowed range; failed runs keep
 their last checkpoint."""
-import jax
-import jax.numpy as jnp
 import numpy as np
 import pytest
 

@@ -6,7 +6,7 @@ from gl.gauge import applied_link_phases, gauge_transform
 from gl.geometry import Disk, Grid
 from gl.lattice import make_lattice
 from gl.state import State
-from schrodinger import Potentials, apply_hamiltonian, continuity_residual, dense_hamiltonian, energy, evolve, norm
+from schrodinger import Potentials, continuity_residual, dense_hamiltonian, energy, evolve, norm
 from schrodinger import current, crank_nicolson_step
 
 
