@@ -6,14 +6,14 @@ The public API is listed here; submodules hold one concern each.
 from .driver import Checkpointer, Trajectory, evolve
 from .energy import free_energy, free_energy_terms
 from .errors import NonFiniteStateError, ParameterError, RunInterrupted, TimeStepError
-from .gauge import (applied_link_phases, flux_through, gauge_transform, link_variables, magnetic_field,
-                    plaquette_flux)
+from .gauge import (applied_link_phases, flux_quanta_in_cell, flux_through, gauge_transform, link_variables,
+                    magnetic_field, plaquette_circulation, plaquette_flux)
 from .geometry import Disk, Grid, Polygon, Rectangle, Region, Ring
 from .io import load_state, save_state, write_json
-from .lattice import Lattice, lattice_from_mask, make_lattice, plaquette_region
+from .lattice import Lattice, lattice_from_mask, make_lattice, periodic_chain, plaquette_region
 from .minimize import MinimizeResult, minimize
-from .observables import (current_on_nodes, density, fluxoid, magnetic_moment, magnetization, mean_field, phase,
-                          vortices, vorticity)
+from .observables import (bond_orientational_order, current_on_nodes, density, fluxoid, magnetic_moment,
+                          magnetization, mean_field, periodic_winding, phase, vortices, vorticity)
 from .operators import covariant_laplacian, supercurrent
 from .state import Params, State, make_params, random_state, uniform_state
 from .tdgl import check_time_step, rhs, run_steps, stability_limit
@@ -27,5 +27,6 @@ __all__ = [
     "MinimizeResult", "minimize", "current_on_nodes", "density", "fluxoid", "magnetic_moment", "magnetization",
     "mean_field", "phase", "vortices", "vorticity", "covariant_laplacian", "supercurrent", "Params", "State",
     "make_params", "random_state", "uniform_state", "check_time_step", "rhs", "run_steps", "stability_limit",
-    "MATERIALS", "MU0", "PHI0", "GLUnits", "Material", "material",
+    "MATERIALS", "MU0", "PHI0", "GLUnits", "Material", "material", "flux_quanta_in_cell", "plaquette_circulation",
+    "periodic_chain", "bond_orientational_order", "periodic_winding",
 ]
