@@ -23,3 +23,15 @@ def random_disk_state(seed=0, radius=4.0, h=0.5, field=0.3, kappa=2.0, perturb_a
 
 def tree_max_abs_diff(a, b):
     return max(float(jnp.max(jnp.abs(x - y))) for x, y in zip(jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b)))
+
+
+def quenched_film(width, height, field, seed, amplitude, h=0.5, kappa=2.0):
+    """A rectangular film in a uniform field with small random ψ (a quench from the normal state)."""
+    from gl.geometry import Rectangle
+    from gl.state import random_state
+
+    grid = Grid.covering(width, width, h)
+    lat = make_lattice(grid, Rectangle(width, height))
+    params = make_params(kappa, field)
+    state = random_state(lat, *applied_link_phases(grid, field), jax.random.PRNGKey(seed), amplitude=amplitude)
+    return grid, lat, params, state

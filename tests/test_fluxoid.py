@@ -5,7 +5,6 @@ integer to round-off (London); it is 0 around a vortex-free disk, equals the num
 enclosed, and around the hole of a ring equals the imposed winding while the enclosed flux alone
 is not an integer.
 """
-import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -17,18 +16,16 @@ from gl.gauge import applied_link_phases
 from gl.geometry import Disk, Grid, Rectangle, Ring
 from gl.lattice import make_lattice, plaquette_region
 from gl.minimize import minimize
-from gl.state import State, make_params, random_state, uniform_state
+from gl.state import State, make_params, uniform_state
+
+from helpers import quenched_film
 
 INTEGER_TOL = 1e-6
 
 
 @pytest.fixture(scope="module")
 def film_with_vortices():
-    grid = Grid.covering(24, 24, 0.5)
-    lat = make_lattice(grid, Rectangle(24, 24))
-    H = 0.3
-    params = make_params(2.0, H)
-    state = random_state(lat, *applied_link_phases(grid, H), jax.random.PRNGKey(3), amplitude=0.1)
+    grid, lat, params, state = quenched_film(24, 24, 0.3, seed=3, amplitude=0.1)
     traj = evolve(state, params, lat, n_steps=1500, frozen_A=True, chunk_steps=500, progress=False)
     return grid, lat, traj.state
 

@@ -11,13 +11,12 @@ import pytest
 from gl.driver import evolve
 from gl.energy import free_energy
 from gl.errors import TimeStepError
-from gl.gauge import applied_link_phases
-from gl.geometry import Grid, Rectangle
+from gl.geometry import Grid
 from gl.lattice import make_lattice
-from gl.state import State, make_params, random_state
+from gl.state import State, make_params
 from gl.tdgl import check_time_step, rhs, stability_limit
 
-from helpers import random_disk_state
+from helpers import quenched_film, random_disk_state
 
 
 def test_rhs_is_the_gradient_of_the_free_energy():
@@ -40,11 +39,7 @@ def test_rhs_is_the_gradient_of_the_free_energy():
 @pytest.mark.parametrize("frozen_A", [True, False])
 def test_free_energy_never_increases(frozen_A):
     """Relaxation from a random quench in a field: F(t) is non-increasing at every recorded step."""
-    grid = Grid.covering(12, 12, 0.5)
-    lat = make_lattice(grid, Rectangle(12, 10))
-    H = 0.4
-    params = make_params(2.0, H)
-    state = random_state(lat, *applied_link_phases(grid, H), jax.random.PRNGKey(7), amplitude=0.3)
+    grid, lat, params, state = quenched_film(12, 10, 0.4, seed=7, amplitude=0.3)
     traj = evolve(state, params, lat, n_steps=600, frozen_A=frozen_A, chunk_steps=5, progress=False)
     F = np.asarray(traj.history["energy"])
     assert len(F) == 121
