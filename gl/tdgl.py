@@ -24,6 +24,7 @@ import jax.numpy as jnp
 
 from .errors import TimeStepError
 from .geometry import Grid
+from .kernel import frozen_links, run_frozen
 from .lattice import Lattice
 from .operators import covariant_laplacian, curl_field, supercurrent
 from .state import Params, State
@@ -87,6 +88,19 @@ def euler_step(state: State, params: Params, lat: Lattice, dt, frozen_A: bool = 
 
 @functools.partial(jax.jit, static_argnames=("frozen_A",))
 def run_steps(state: State, params: Params, lat: Lattice, dt, n_steps, frozen_A: bool = False) -> State:
-    """``n_steps`` Euler steps in one compiled call (``lax.fori_loop``; ``n_steps`` is traced)."""
+    """``n_steps`` Euler steps in one compiled call (``lax.fori_loop``; ``n_steps`` is traced).
+
+    With ``frozen_A`` the steps run in the bandwidth-oriented kernel :mod:`gl.kernel` (the same
+    scheme to round-off); :func:`reference_steps` keeps the plain complex-arithmetic loop.
+    """
+    if frozen_A:
+        links = frozen_links(lat.grid, state.ax, state.ay)
+        return state.replace(psi=run_frozen(state.psi, lat, links, dt, params.u, n_steps).astype(state.psi.dtype))
+    return reference_steps(state, params, lat, dt, n_steps, frozen_A)
+
+
+@functools.partial(jax.jit, static_argnames=("frozen_A",))
+def reference_steps(state: State, params: Params, lat: Lattice, dt, n_steps, frozen_A: bool = False) -> State:
+    """``n_steps`` Euler steps of :func:`euler_step` in one ``lax.fori_loop`` (readable reference)."""
     body = lambda _, s: euler_step(s, params, lat, dt, frozen_A)
     return jax.lax.fori_loop(0, n_steps, body, state)
