@@ -80,8 +80,12 @@ def wire_current_curve(cfg: Config, real):
     return qs, np.array(n2), np.array(J)
 
 
-def iv_curve(cfg: Config, real):
-    """Bias sweep up to ``bias_max`` and back down; returns (J, V, mean |ψ|², sweep direction, ohmic slope)."""
+def strip_setup(cfg: Config, real):
+    """(grid, lattice, params, initial state ψ = 1, dt, probe column, ohmic V/J) of the current-biased strip.
+
+    Raises:
+        ParameterError: for non-positive sizes or a probe offset outside the strip.
+    """
     grid = Grid.covering(require_positive("strip_length", cfg.strip_length),
                          require_positive("strip_width", cfg.strip_width), cfg.strip_spacing)
     lat = make_lattice(grid, dtype=real)
@@ -93,6 +97,13 @@ def iv_curve(cfg: Config, real):
     if not 0 < probe < grid.nx // 2 - 1:
         raise ParameterError(f"parameter 'probe_offset' = {cfg.probe_offset} is out of range: allowed "
                              f"(0, {(grid.nx // 2 - 1) * grid.hx:g}) ξ for this strip")
+    ohmic = (grid.nx - 1 - 2 * probe) * grid.hx             # V/J of the normal strip between the probes (σ = 1)
+    return grid, lat, params, state, dt, probe, ohmic
+
+
+def iv_curve(cfg: Config, real):
+    """Bias sweep up to ``bias_max`` and back down; returns (J, V, mean |ψ|², sweep direction, ohmic slope)."""
+    grid, lat, params, state, dt, probe, ohmic = strip_setup(cfg, real)
     up = np.arange(0.0, cfg.bias_max + 1e-9, require_positive("bias_step", cfg.bias_step))
     biases = np.concatenate([up, up[::-1][1:]])
     rng = np.random.default_rng(cfg.seed)
@@ -105,7 +116,6 @@ def iv_curve(cfg: Config, real):
         V.append(float(v))
         n2.append(float(jnp.mean(density(state))))
     direction = np.concatenate([np.ones(len(up)), -np.ones(len(up) - 1)])
-    ohmic = (grid.nx - 1 - 2 * probe) * grid.hx             # V/J of the normal strip between the probes (σ = 1)
     return biases, np.array(V), np.array(n2), direction, ohmic
 
 

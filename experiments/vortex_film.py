@@ -74,6 +74,8 @@ def expected_vortex_range(width: float, height: float, field: float) -> tuple[fl
     triangular-lattice spacing a = (4π/(√3 b))^½ wide along every edge (the strip is narrower than
     one spacing in GL simulations and experiments on films).
     """
+    if field <= 0:
+        return 0.0, 0.0
     a = math.sqrt(4.0 * math.pi / (math.sqrt(3.0) * field))
     upper = field * width * height / (2 * math.pi)
     lower = field * max(width - 2 * a, 0.0) * max(height - 2 * a, 0.0) / (2 * math.pi)

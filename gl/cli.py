@@ -1,6 +1,8 @@
 """The ``glsim`` command line.
 
     glsim run [EXPERIMENT] [--config FILE.toml] [--set key=value …] [--out DIR] [--resume]
+    glsim sweep EXPERIMENT --over KEY=START:STOP:N [--over …] [--config FILE.toml] [--set key=value …]
+                [--out DIR] [--chunk N]
     glsim list
 
 ``EXPERIMENT`` defaults to ``vortex-film``. Results go to ``DIR`` (default
@@ -26,6 +28,15 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", help="output folder (default results/EXPERIMENT)")
     r.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.h5")
     r.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    w = sub.add_parser("sweep", help="run a parameter sweep as one batched computation")
+    w.add_argument("experiment", help="an experiment with a batched sweep (vortex-film, depairing)")
+    w.add_argument("--over", action="append", default=[], metavar="KEY=START:STOP:N",
+                   help="swept parameter: N values from START to STOP, or KEY=V1,V2,…; repeat for a grid")
+    w.add_argument("--config", help="TOML file with the values not swept")
+    w.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override one parameter")
+    w.add_argument("--out", help="output folder (default results/sweep-EXPERIMENT)")
+    w.add_argument("--chunk", type=int, default=64, help="points per compiled call (default 64)")
+    w.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     sub.add_parser("list", help="list experiments and their parameters")
     return p
 
@@ -47,8 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         mod = experiments.get(args.experiment)
         cfg = build_config(mod.Config, args.config, args.set)
-        out = args.out or f"results/{args.experiment}"
-        summary = mod.run(cfg, out, resume=args.resume, progress=not args.no_progress)
+        if args.command == "sweep":
+            from experiments.sweep import run_sweep
+
+            out = args.out or f"results/sweep-{args.experiment}"
+            summary = run_sweep(args.experiment, cfg, args.over, out, chunk_size=args.chunk,
+                                progress=not args.no_progress)
+        else:
+            out = args.out or f"results/{args.experiment}"
+            summary = mod.run(cfg, out, resume=args.resume, progress=not args.no_progress)
     except ParameterError as e:
         print(f"glsim: error: {e}", file=sys.stderr)
         return 2

@@ -80,9 +80,17 @@ def uniform_field_links(grid: Grid, applied_field, dtype=None) -> Links:
     gauge); U_y = 1. Stored as one (1, ny+2) row, so the step reads no per-site link data.
     ``applied_field`` may be traced: a sweep over it does not recompile.
     """
-    dtype = dtype or jnp.result_type(float)
-    y = (jnp.arange(grid.ny, dtype=dtype) - (grid.ny - 1) / 2) * grid.hy
-    a = (-jnp.asarray(applied_field, dtype) * grid.hx * y)[None, :]
+    return landau_links(grid, jnp.asarray(applied_field, dtype or jnp.result_type(float)) * grid.hx * grid.hy)
+
+
+def landau_links(grid: Grid, flux_per_plaquette) -> Links:
+    """:func:`uniform_field_links` given the flux φ = H·hx·hy through one plaquette (may be traced).
+
+    a_x(j) = −φ·(j − (ny − 1)/2): only the flux per plaquette enters, so sweeps that change the
+    spacing or the field share one compiled kernel. The dtype is that of ``flux_per_plaquette``.
+    """
+    phi = jnp.asarray(flux_per_plaquette)
+    a = (-phi * (jnp.arange(grid.ny, dtype=phi.dtype) - (grid.ny - 1) / 2))[None, :]
     mode = "wrap" if grid.periodic_y else "constant"
     xr = jnp.pad(jnp.cos(a), ((0, 0), (1, 1)), mode=mode)   # shape (1, ny+2): no x extent
     xi = jnp.pad(-jnp.sin(a), ((0, 0), (1, 1)), mode=mode)

@@ -1,0 +1,77 @@
+"""Batched sweeps (gl.batch, experiments.sweep, ``glsim sweep``): one compilation, batch = single runs, physics per point."""
+import h5py
+import jax
+import numpy as np
+import pytest
+
+from experiments import depairing, vortex_film
+from experiments.sweep import run_sweep
+from experiments.sweep_vortex_film import build
+from gl.batch import parameter_grid, parse_axis, run_batch
+from gl.cli import main
+from gl.errors import ParameterError
+
+SMALL_FILM = ["width_um=2.5", "height_um=2.5", "t_final=150"]
+
+
+def test_parse_axis_and_grid():
+    assert parse_axis("applied_field_mT=0:1:5")[1].tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert parse_axis("temperature_K=8.5,9")[1].tolist() == [8.5, 9.0]
+    for bad in ("applied_field_mT", "x=1:2", "x=a,b", "x=0:1:0"):
+        with pytest.raises(ParameterError, match="--over"):
+            parse_axis(bad)
+    values, shape = parameter_grid([("a", np.array([1.0, 2.0])), ("b", np.array([3.0, 4.0, 5.0]))])
+    assert shape == (2, 3) and values["a"].tolist() == [1, 1, 1, 2, 2, 2] and values["b"].tolist() == [3, 4, 5] * 2
+
+
+def test_cli_field_sweep_one_compilation_and_vortex_counts(tmp_path):
+    """7 fields in chunks of 4 (two calls, the last padded) compile once; each point's vortex count
+    lies in the physical range [flux through the interior, applied flux] of vortex_film."""
+    rc = main(["sweep", "vortex-film", "--over", "applied_field_mT=2:8:7", "--chunk", "4", "--out", str(tmp_path),
+               "--no-progress"] + [a for s in SMALL_FILM for a in ("--set", s)])
+    assert rc == 0
+    for name in ("sweep.h5", "sweep.png", "summary.json"):
+        assert (tmp_path / name).exists()
+    with h5py.File(tmp_path / "sweep.h5") as f:
+        n_v, n_av = f["n_vortices"][:], f["n_antivortices"][:]
+        lo, hi = f["expected_vortex_min"][:], f["expected_vortex_max"][:]
+        assert f["applied_field_mT"].shape == (7,)
+    net = n_v - n_av
+    assert np.all((net >= np.floor(lo)) & (net <= np.ceil(hi))), (net, lo, hi)
+    assert net[-1] > net[0] > 0                            # more field, more vortices
+    import json
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["n_chunks"] == 2 and summary["compilations"] == 1
+
+
+def test_batched_points_equal_single_runs():
+    """A point inside a vmapped batch gives the same numbers as the same point run alone (round-off)."""
+    cfg = vortex_film.Config(width_um=2.0, height_um=2.0, t_final=60.0)
+    values = {"applied_field_mT": np.array([3.0, 4.5, 6.0]), "temperature_K": np.array([8.8, 9.0, 9.1])}
+    point, derived, _, _ = build(cfg, values, np.float64)
+    batch, info = run_batch(point, derived, chunk_size=3, progress=False)
+    assert info["compilations"] == 1
+    single = jax.jit(point)
+    for k in range(3):
+        one = single({key: np.float64(v[k]) for key, v in derived.items()})
+        for name, val in one.items():
+            np.testing.assert_allclose(batch[name][k], float(val), rtol=1e-10, atol=1e-12)
+
+
+def test_iv_sweep_ohmic_above_depairing(tmp_path):
+    """Bias J = 0.6, 0.8 J0 > J_d = 0.385 J0 drives the strip normal: V/J equals the normal strip's
+    (R/R_n = 1 to 1e-3); well below J_c the strip carries the current without voltage (R/R_n < 1e-3)."""
+    cfg = depairing.Config(strip_length=16.0, strip_width=6.0, probe_offset=4.0, bias_steps=3000)
+    run_sweep("depairing", cfg, ["applied_current=0.05,0.6,0.8"], tmp_path, progress=False)
+    with h5py.File(tmp_path / "sweep.h5") as f:
+        ratio = f["resistance_ratio"][:]
+    assert ratio[0] < 1e-3
+    np.testing.assert_allclose(ratio[1:], 1.0, rtol=1e-3)
+
+
+def test_sweep_rejects_unknown_keys_and_experiments(tmp_path):
+    with pytest.raises(ParameterError, match="cannot be swept"):
+        run_sweep("vortex-film", vortex_film.Config(), ["kappa=1:2:3"], tmp_path)
+    with pytest.raises(ParameterError, match="no batched sweep"):
+        run_sweep("meissner", vortex_film.Config(), ["applied_field_mT=1:2:3"], tmp_path)
+    assert main(["sweep", "vortex-film", "--over", "thickness=1:2:3", "--out", str(tmp_path)]) == 2
