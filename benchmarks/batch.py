@@ -1,0 +1,89 @@
+"""Batch against sequential: 64 applied-field values as one vmapped batch vs 64 separate runs.
+
+Usage:  python benchmarks/batch.py [--sizes 64 256] [--points 64] [--steps 500] [--out FILE.json]
+
+Each point is a square film of n×n nodes (spacing 0.5 ξ) quenched from the same random ψ and
+relaxed for ``--steps`` frozen-A TDGL steps (fast kernel, complex64) at its own applied field
+(0 to 0.5 B_c2); the output is its vortex count. "batch" runs all points through
+``gl.batch.run_batch`` (one compiled, vmapped call); "sequential" calls the same jitted
+single-point function once per point. Both times include their one compilation; the steady-state
+times (second run) are printed too. A benchmark, not a test.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+def make_point(n: int, steps: int):
+    from gl.geometry import Grid
+    from gl.kernel import frozen_steps, landau_links, pack, unpack
+    from gl.lattice import make_lattice
+    from gl.observables import vorticity
+    from gl.state import State, random_state
+
+    grid = Grid(n, n, 0.5, 0.5)
+    lat = make_lattice(grid, dtype=jnp.float32)
+    zero = jnp.zeros(grid.shape, jnp.float32)
+    psi0 = random_state(lat, zero, zero, jax.random.PRNGKey(0), 0.1).psi
+    jc = jnp.asarray(np.arange(n) - (n - 1) / 2, jnp.float32)[None, :]
+
+    def point(v):
+        phi = v["H"] * grid.hx * grid.hy
+        field, site = pack(psi0, lat)
+        field = frozen_steps(field, site, landau_links(grid, phi), grid.hx, grid.hy, 0.05 / 5.79, steps)
+        psi = unpack(field)
+        w = vorticity(State(psi, jnp.broadcast_to(-phi * jc, grid.shape), zero), lat)
+        return {"n_vortices": jnp.sum(jnp.where(w > 0, w, 0.0))}
+
+    return point
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", type=int, nargs="+", default=[64, 256])
+    p.add_argument("--points", type=int, default=64)
+    p.add_argument("--steps", type=int, default=500)
+    p.add_argument("--out", default="benchmarks/batch.json")
+    args = p.parse_args(argv)
+    from gl.batch import run_batch
+
+    H = np.linspace(0.0, 0.5, args.points)
+    rows = []
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {jax.devices()[0].device_kind}")
+    for n in args.sizes:
+        point = make_point(n, args.steps)
+        times = {}
+        for rep in ("first", "second"):
+            t = time.perf_counter()
+            batch, info = run_batch(point, {"H": H}, chunk_size=args.points, dtype=jnp.float32, progress=False)
+            times[f"batch_{rep}"] = time.perf_counter() - t
+        single = jax.jit(point)
+        for rep in ("first", "second"):
+            t = time.perf_counter()
+            seq = [float(single({"H": jnp.float32(h)})["n_vortices"]) for h in H]
+            times[f"sequential_{rep}"] = time.perf_counter() - t
+        same = bool(np.array_equal(np.asarray(batch["n_vortices"]), np.array(seq)))
+        row = {"n": n, "points": args.points, "steps": args.steps, **times,
+               "ratio_batch_over_sequential": times["batch_first"] / times["sequential_first"],
+               "ratio_steady": times["batch_second"] / times["sequential_second"],
+               "same_vortex_counts": same, "compilations": info["compilations"]}
+        rows.append(row)
+        print(f"{n}²: batch {times['batch_first']:.2f} s (steady {times['batch_second']:.2f}), sequential "
+              f"{times['sequential_first']:.2f} s (steady {times['sequential_second']:.2f}); batch/sequential = "
+              f"{row['ratio_batch_over_sequential']:.3f} (steady {row['ratio_steady']:.3f}); same counts: {same}",
+              flush=True)
+    with open(args.out, "w") as fh:
+        json.dump({"machine": f"{platform.machine()}, {os.cpu_count()} cores", "rows": rows}, fh, indent=2)
+    print(f"written {args.out}")
+
+
+if __name__ == "__main__":
+    main()
