@@ -12,10 +12,9 @@ import jax
 from gl.sharding import initialize_distributed
 
 pid, port = int(sys.argv[1]), sys.argv[2]
-initialize_distributed(f"localhost:{port}", num_processes=2, process_id=pid, local_device_ids=None)
+initialize_distributed(f"localhost:{port}", num_processes=2, process_id=pid)
 jax.config.update("jax_enable_x64", True)
 
-import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 from jax.experimental import multihost_utils  # noqa: E402
 
@@ -32,7 +31,8 @@ params = make_params(2.0, 0.3)
 s0 = random_state(lat, *applied_link_phases(grid, 0.3), jax.random.PRNGKey(0), 0.5)
 local = jax.device_get(run_steps(jax.device_put(s0, jax.local_devices()[0]), params,
                                  jax.device_put(lat, jax.local_devices()[0]), 0.01, 40, frozen_A=True).psi)
-sharded = run_steps(*shard_grid((s0, lat))[:1], params, shard_grid(lat), 0.01, 40, frozen_A=True)
+s_sh, lat_sh = shard_grid((s0, lat))
+sharded = run_steps(s_sh, params, lat_sh, 0.01, 40, frozen_A=True)
 full = multihost_utils.process_allgather(sharded.psi, tiled=True)
 if pid == 0:
     print(json.dumps({"processes": jax.process_count(), "devices": jax.device_count(),
