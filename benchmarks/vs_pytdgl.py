@@ -38,7 +38,7 @@ T_FINAL = 300.0      # [τ0 = t0]
 U = 5.79
 
 
-def worker_ours(h: float) -> dict:
+def worker_ours(h: float, T_FINAL: float = T_FINAL) -> dict:
     import math
 
     import jax
@@ -70,7 +70,7 @@ def worker_ours(h: float) -> dict:
             "vortices": v["n_vortices"], "antivortices": v["n_antivortices"], "device": str(jax.devices()[0])}
 
 
-def worker_pytdgl(edge: float) -> dict:
+def worker_pytdgl(edge: float, T_FINAL: float = T_FINAL) -> dict:
     import numpy as np
     import tdgl
     from tdgl.geometry import box
@@ -116,19 +116,21 @@ def main(argv=None):
     p.add_argument("--tdgl-python", default=sys.executable, help="python with `tdgl` installed")
     p.add_argument("--h", type=float, nargs="+", default=[0.5, 0.25], help="our lattice spacings [xi]")
     p.add_argument("--edge", type=float, nargs="+", default=[0.5, 0.35], help="pyTDGL max_edge_length [xi]")
+    p.add_argument("--t-final", type=float, default=T_FINAL, help="evolution time [τ0 = t0] (the issue: 300)")
     p.add_argument("--out", default="benchmarks/vs_pytdgl.json")
     args = p.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker_ours(args.res) if args.worker == "ours" else worker_pytdgl(args.res)))
+        work = worker_ours if args.worker == "ours" else worker_pytdgl
+        print(json.dumps(work(args.res, args.t_final)))
         return
     root = Path(__file__).resolve().parent.parent
     env = dict(os.environ, PYTHONPATH=str(root))
     rows = []
     for h in args.h:
-        rows.append(_run([sys.executable, __file__, "--worker", "ours", "--res", str(h)], env))
+        rows.append(_run([sys.executable, __file__, "--worker", "ours", "--res", str(h), "--t-final", str(args.t_final)], env))
         print(json.dumps(rows[-1]), flush=True)
     for e in args.edge:
-        rows.append(_run([args.tdgl_python, __file__, "--worker", "pytdgl", "--res", str(e)]))
+        rows.append(_run([args.tdgl_python, __file__, "--worker", "pytdgl", "--res", str(e), "--t-final", str(args.t_final)]))
         print(json.dumps(rows[-1]), flush=True)
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores")
     print(f"{'code':<50} {'resolution':<26} {'sites':>7} {'wall s':>8} {'vortices':>9} {'anti':>5}")
@@ -145,7 +147,7 @@ def main(argv=None):
     if not pairs:
         print("no pair of resolutions gave the same vortex count")
     with open(args.out, "w") as fh:
-        json.dump({"problem": {"side_xi": SIDE, "kappa": KAPPA, "field_Bc2": FIELD, "t_final": T_FINAL, "u": U,
+        json.dump({"problem": {"side_xi": SIDE, "kappa": KAPPA, "field_Bc2": FIELD, "t_final": args.t_final, "u": U,
                                "gamma": 0.0, "time_unit_conversion": 1.0}, "rows": rows,
                    "equal_count_ratios": [{"ours": a["resolution"], "pytdgl": b["resolution"], "ratio": r}
                                           for a, b, r in pairs]}, fh, indent=2)

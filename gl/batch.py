@@ -10,6 +10,7 @@ or grid shape does.
 from __future__ import annotations
 
 import itertools
+import weakref
 
 import jax
 import jax.numpy as jnp
@@ -58,6 +59,10 @@ def parameter_grid(axes: list[tuple[str, np.ndarray]]) -> tuple[dict[str, np.nda
     return {k: combos[:, i] for i, k in enumerate(keys)}, shape
 
 
+#: compiled batch function of each point function, so repeated sweeps with the same point reuse it
+_COMPILED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def run_batch(point, values: dict[str, np.ndarray], *, chunk_size: int = 64, dtype=None,
               progress: bool = True, description: str = "sweep") -> tuple[dict[str, np.ndarray], dict]:
     """Evaluate ``point`` at every parameter point as vmapped, jitted chunks.
@@ -91,7 +96,9 @@ def run_batch(point, values: dict[str, np.ndarray], *, chunk_size: int = 64, dty
     dtype = dtype or jnp.result_type(float)
     padded = {k: np.concatenate([np.ravel(v), np.full(n_chunks * chunk - n, np.ravel(v)[-1])]) for k, v in values.items()}
     sharding = NamedSharding(mesh, PartitionSpec("batch"))
-    batched = jax.jit(jax.vmap(point))
+    batched = _COMPILED.get(point)
+    if batched is None:
+        batched = _COMPILED[point] = jax.jit(jax.vmap(point))
     outputs = []
     with tqdm(total=n, unit="point", desc=description, disable=not progress) as bar:
         for c in range(n_chunks):
