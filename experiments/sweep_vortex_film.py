@@ -1,4 +1,5 @@
-"""Batched sweep of the vortex-film experiment over applied field and temperature.
+"""Batched sweep of the vortex-film experiment over applied field and temperature (A frozen) or
+applied field and κ (A evolving, ``--set frozen_A=false``).
 
 Every point is the vortex-film quench (same seed, same film, same t_final in t0) relaxed by TDGL
 with A frozen in the fast kernel (:mod:`gl.kernel`); the L-BFGS polish of ``glsim run`` is left
@@ -24,27 +25,34 @@ from gl.errors import ParameterError
 from gl.geometry import Grid, Rectangle
 from gl.kernel import frozen_steps, landau_links, pack, unpack
 from gl.lattice import make_lattice
-from gl.observables import vorticity
+from gl.gauge import applied_link_phases
+from gl.observables import magnetization, mean_field, vorticity
 from gl.operators import covariant_differences
 from gl.plotting import plt, save_figure
 from gl.state import State, random_state
-from gl.tdgl import stability_limit
+from gl.tdgl import run_steps, stability_limit
 from gl.units import material
 
 from .vortex_film import expected_vortex_range
 
-KEYS = {"applied_field_mT": "mT", "temperature_K": "K"}
+KEYS = {"applied_field_mT": "mT", "temperature_K": "K", "kappa": "1"}
 
 
 def build(cfg, values: dict[str, np.ndarray], real):
-    """(point function, per-point GL inputs, info) for the sweep ``values`` over ``KEYS``.
+    """(point function, per-point GL inputs, host-side extras, info) for the sweep ``values`` over ``KEYS``.
+
+    With A frozen (the default) the keys are field and temperature; with ``frozen_A = false``
+    field and κ (:func:`_build_evolving_A`).
 
     Raises:
-        ParameterError: if A is not frozen, or for an out-of-range temperature or size.
+        ParameterError: for a key that does not apply to the chosen dynamics, or an out-of-range
+            temperature, κ or size.
     """
     if not cfg.frozen_A:
-        raise ParameterError("parameter 'frozen_A' = False: the vortex-film sweep runs the frozen-A kernel; "
-                             "set frozen_A = true")
+        return _build_evolving_A(cfg, values, real)
+    if "kappa" in values:
+        raise ParameterError("parameter '--over' key 'kappa': κ does not enter with A frozen; sweep it with "
+                             "--set frozen_A=false")
     n = len(next(iter(values.values())))
     T = np.broadcast_to(values.get("temperature_K", cfg.temperature_K), (n,)).astype(float)
     B = np.broadcast_to(values.get("applied_field_mT", cfg.applied_field_mT), (n,)).astype(float)
@@ -92,6 +100,47 @@ def build(cfg, values: dict[str, np.ndarray], real):
     info = {"grid": [grid.nx, grid.ny], "dt_t0": dt, "tdgl_steps": n_steps, "t_final_t0": cfg.t_final,
             "material": mat.name, "kappa": kappa}
     return point, derived, extra, info
+
+
+def _build_evolving_A(cfg, values: dict[str, np.ndarray], real):
+    """The sweep with A evolving (full TDGL, screening with κ): keys ``applied_field_mT`` and ``kappa``.
+
+    κ overrides the material's value (the material still sets ξ, λ and B_c2 at the temperature);
+    the grid is the one of ``glsim run vortex-film`` at ``temperature_K``.
+    """
+    if "temperature_K" in values:
+        raise ParameterError("parameter '--over' key 'temperature_K' needs frozen_A = true (with A evolving "
+                             "the grid spacing is fixed at the configured temperature)")
+    from .vortex_film import _setup
+
+    mat, units, W, H, _, grid, lat, params, _ = _setup(cfg)
+    n = len(next(iter(values.values())))
+    B = np.broadcast_to(values.get("applied_field_mT", cfg.applied_field_mT), (n,)).astype(float)
+    kappa = np.broadcast_to(values.get("kappa", mat.kappa), (n,)).astype(float)
+    if np.any(kappa <= 0):
+        raise ParameterError(f"parameter 'kappa' = {kappa.min():g} is out of range: allowed > 0")
+    b = B * 1e-3 / units.Bc2
+    dt = 0.5 * stability_limit(grid, float(kappa.max()), cfg.u, frozen_A=False)
+    n_steps = int(math.ceil(cfg.t_final / dt))
+    psi0 = random_state(lat, *applied_link_phases(grid, 0.0, dtype=real), jax.random.PRNGKey(cfg.seed),
+                        cfg.initial_amplitude).psi
+
+    def point(v):
+        p = params.__class__(v["kappa"], v["b"], params.u, params.sigma)
+        state = State(psi0, *applied_link_phases(grid, v["b"], dtype=real))
+        state = run_steps(state, p, lat, dt, n_steps, frozen_A=False)
+        w = vorticity(state, lat)
+        return {"n_vortices": jnp.sum(jnp.where(w > 0, w, 0.0)), "n_antivortices": jnp.sum(jnp.where(w < 0, -w, 0.0)),
+                "mean_density": jnp.sum(jnp.abs(state.psi) ** 2 * lat.site) / jnp.sum(lat.site),
+                "magnetization_Bc2": magnetization(state, lat, v["kappa"]), "mean_field_Bc2": mean_field(state, lat)}
+
+    bounds = np.array([expected_vortex_range(W, H, bb) for bb in b])
+    extra = {"applied_flux_Phi0": b * W * H / (2 * np.pi), "applied_field_Bc2": b, "kappa_used": kappa,
+             "Bc2_mT": np.full(n, units.Bc2 * 1e3), "expected_vortex_min": bounds[:, 0],
+             "expected_vortex_max": bounds[:, 1]}
+    info = {"grid": [grid.nx, grid.ny], "dt_t0": dt, "tdgl_steps": n_steps, "t_final_t0": cfg.t_final,
+            "material": mat.name, "frozen_A": False}
+    return point, {"b": b, "kappa": kappa}, extra, info
 
 
 def postprocess(outputs: dict, extra: dict) -> dict:

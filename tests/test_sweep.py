@@ -71,7 +71,21 @@ def test_iv_sweep_ohmic_above_depairing(tmp_path):
 
 def test_sweep_rejects_unknown_keys_and_experiments(tmp_path):
     with pytest.raises(ParameterError, match="cannot be swept"):
-        run_sweep("vortex-film", vortex_film.Config(), ["kappa=1:2:3"], tmp_path)
+        run_sweep("vortex-film", vortex_film.Config(), ["thickness_nm=1:2:3"], tmp_path)
     with pytest.raises(ParameterError, match="no batched sweep"):
         run_sweep("meissner", vortex_film.Config(), ["applied_field_mT=1:2:3"], tmp_path)
     assert main(["sweep", "vortex-film", "--over", "thickness=1:2:3", "--out", str(tmp_path)]) == 2
+
+
+def test_kappa_sweep_with_evolving_A(tmp_path):
+    """With A evolving, κ is swept in one compiled batch; the film is diamagnetic (M < 0, ⟨B⟩ < H) and
+    screens less as λ = κξ grows (|M| strictly decreasing in κ)."""
+    cfg = vortex_film.Config(width_um=2.5, height_um=2.5, applied_field_mT=2.0, t_final=30.0, frozen_A=False)
+    summary = run_sweep("vortex-film", cfg, ["kappa=1,2,4"], tmp_path, progress=False)
+    assert summary["compilations"] == 1
+    with h5py.File(tmp_path / "sweep.h5") as f:
+        M, B, H = f["magnetization_Bc2"][:], f["mean_field_Bc2"][:], f["applied_field_Bc2"][:]
+    assert np.all(M < 0) and np.all(B < H)
+    assert np.all(np.diff(np.abs(M)) < 0), M
+    with pytest.raises(ParameterError, match="frozen_A"):
+        run_sweep("vortex-film", vortex_film.Config(), ["kappa=1,2"], tmp_path)
