@@ -38,7 +38,7 @@ T_FINAL = 300.0      # [τ0 = t0]
 U = 5.79
 
 
-def worker_ours(h: float, T_FINAL: float = T_FINAL) -> dict:
+def worker_ours(h: float, t_final: float = T_FINAL) -> dict:
     import math
 
     import jax
@@ -57,8 +57,8 @@ def worker_ours(h: float, T_FINAL: float = T_FINAL) -> dict:
     grid = Grid.covering(SIDE, SIDE, h)
     lat = make_lattice(grid, Rectangle(SIDE, SIDE), dtype=jnp.float32)
     dt = 0.5 * stability_limit(grid, KAPPA, U, frozen_A=True)
-    n_steps = int(math.ceil(T_FINAL / dt))
-    dt = T_FINAL / n_steps
+    n_steps = int(math.ceil(t_final / dt))
+    dt = t_final / n_steps
     field, site = pack(lat.site.astype(jnp.complex64), lat)
     field = frozen_steps(field, site, uniform_field_links(grid, FIELD, jnp.float32), grid.hx, grid.hy, dt / U, n_steps)
     psi = unpack(field)
@@ -70,7 +70,7 @@ def worker_ours(h: float, T_FINAL: float = T_FINAL) -> dict:
             "vortices": v["n_vortices"], "antivortices": v["n_antivortices"], "device": str(jax.devices()[0])}
 
 
-def worker_pytdgl(edge: float, T_FINAL: float = T_FINAL) -> dict:
+def worker_pytdgl(edge: float, t_final: float = T_FINAL) -> dict:
     import numpy as np
     import tdgl
     from tdgl.geometry import box
@@ -83,7 +83,7 @@ def worker_pytdgl(edge: float, T_FINAL: float = T_FINAL) -> dict:
     device.make_mesh(max_edge_length=edge * xi_um, smooth=100)
     t_mesh = time.perf_counter() - t0
     bc2_mT = 2.067833848e-15 / (2 * np.pi * (xi_um * 1e-6) ** 2) * 1e3
-    options = tdgl.SolverOptions(solve_time=T_FINAL, field_units="mT", progress_interval=0)
+    options = tdgl.SolverOptions(solve_time=t_final, field_units="mT", progress_interval=0)
     solution = tdgl.solve(device, options, applied_vector_potential=FIELD * bc2_mT)
     psi = solution.tdgl_data.psi
     wall = time.perf_counter() - t0
