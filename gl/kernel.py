@@ -33,6 +33,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .errors import ParameterError
 from .geometry import Grid
 from .lattice import Lattice
 
@@ -88,12 +89,19 @@ def landau_links(grid: Grid, flux_per_plaquette) -> Links:
 
     a_x(j) = −φ·(j − (ny − 1)/2): only the flux per plaquette enters, so sweeps that change the
     spacing or the field share one compiled kernel. The dtype is that of ``flux_per_plaquette``.
+
+    Raises:
+        ParameterError: for a grid periodic in y, where this gauge is not periodic (use
+            :func:`frozen_links` with the ``"periodic"`` or ``"landau_y"`` gauge of
+            :func:`gl.gauge.applied_link_phases`).
     """
+    if grid.periodic_y:
+        raise ParameterError("parameter 'grid': the Landau gauge A = (−Hy, 0) is not periodic along y; for a grid "
+                             "periodic in y use frozen_links() with gl.gauge.applied_link_phases")
     phi = jnp.asarray(flux_per_plaquette)
     a = (-phi * (jnp.arange(grid.ny, dtype=phi.dtype) - (grid.ny - 1) / 2))[None, :]
-    mode = "wrap" if grid.periodic_y else "constant"
-    xr = jnp.pad(jnp.cos(a), ((0, 0), (1, 1)), mode=mode)   # shape (1, ny+2): no x extent
-    xi = jnp.pad(-jnp.sin(a), ((0, 0), (1, 1)), mode=mode)
+    xr = jnp.pad(jnp.cos(a), ((0, 0), (1, 1)))   # shape (1, ny+2): no x extent
+    xi = jnp.pad(-jnp.sin(a), ((0, 0), (1, 1)))
     return Links(xr, xi, None, None)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from gl.gauge import applied_link_phases
 from gl.geometry import Disk, Grid, Rectangle
+from gl.errors import ParameterError
 from gl.kernel import run_frozen, uniform_field_links
 from gl.lattice import make_lattice
 from gl.state import make_params, random_state
@@ -36,3 +37,8 @@ def test_compact_uniform_field_links_equal_full_landau_gauge():
     fast = run_frozen(s0.psi, lat, uniform_field_links(grid, H), 0.01, params.u, 36)
     ref = reference_steps(s0, params, lat, 0.01, 36, frozen_A=True)
     assert float(jnp.max(jnp.abs(fast - ref.psi))) < 1e-13
+
+
+def test_compact_links_refuse_a_y_periodic_grid():
+    with pytest.raises(ParameterError, match="periodic along y"):
+        uniform_field_links(Grid(8, 8, 0.5, 0.5, periodic_y=True), 0.1)
