@@ -13,7 +13,11 @@ area, so the scheme is a discrete gradient flow: F never increases for a stable 
 Time stepping is explicit (forward Euler), one fused update of ψ and the link phases per step.
 
 With ``frozen_A=True`` only ψ evolves and A stays at its initial (applied) value: the κ → ∞ or
-thin-film limit where screening is negligible.
+thin-film limit where screening is negligible. μ = 0 is then a model choice, not a gauge: the
+step is the pure relaxation u ∂t ψ = −∂F/∂ψ*, whose stationary states are exactly the GL ones,
+but the supercurrent is not conserved during transients. The full frozen-A TDGL keeps μ from
+∇²μ = ∇·J_s (as pyTDGL does); :func:`gl.transport.run_with_potential` solves it for rectangles.
+The two can relax into different metastable vortex states from the same start.
 """
 from __future__ import annotations
 
