@@ -1,6 +1,6 @@
 """Throughput of the TDGL step: site-updates per second and fraction of the measured memory bandwidth.
 
-Usage:  python benchmarks/throughput.py [--sizes 128 256 512 1024 2048 4096 8192] [--full-a-max 4096]
+Usage:  python benchmarks/throughput.py [--sizes 128 256 512 1024 2048 4096 8192] [--full-a-max 8192]
                                         [--out FILE.json]
 
 For each grid n×n, precision (complex64 / complex128) and mode it times many steps per compiled
@@ -9,8 +9,9 @@ call (compile excluded, median of repeats) and prints a table:
 * frozen A: the fast kernel ``gl.kernel.frozen_steps`` on a donated buffer, uniform field in the
   Landau gauge (compact link rows). Bytes per site-update it must move: ψ read and written and the
   site mask read, 5 reals (20 B at complex64, 40 B at complex128); ``gl.kernel.site_bytes``.
-* full A: ``gl.tdgl.run_steps`` (ψ and both link phases evolve; the readable complex kernel).
-  Bytes: ψ, a_x, a_y read and written, 2 × (2 + 2) reals.
+* full A: the fast kernel ``gl.kernel.full_steps`` (ψ and both link phases evolve), donated
+  buffer. Bytes it must move: ψ, a_x, a_y read and written and the site and plaquette masks
+  read, 10 reals (``gl.kernel.FULL_REALS_PER_SITE_UPDATE``).
 
 The bandwidth reference is a jitted in-place update (donated) of a 512 MiB float32 array,
 measured in the same run. A benchmark, not a test: numbers depend on the machine, which the
@@ -74,18 +75,22 @@ def _frozen_rate(n, real, steps):
 def _full_rate(n, real, steps):
     from gl.gauge import applied_link_phases
     from gl.geometry import Grid
+    from gl.kernel import full_steps, pack_full
     from gl.lattice import make_lattice
     from gl.state import make_params, uniform_state
-    from gl.tdgl import check_time_step, run_steps
+    from gl.tdgl import check_time_step
 
     grid = Grid(n, n, 0.5, 0.5)
     lat = make_lattice(grid, dtype=real)
     params = make_params(2.0, 0.1, dtype=real)
-    s0 = uniform_state(lat, *applied_link_phases(grid, 0.1, dtype=real))
-    dt = jnp.asarray(check_time_step(None, grid, params, False), real)
+    fields, site, plaquette = pack_full(uniform_state(lat, *applied_link_phases(grid, 0.1, dtype=real)), lat)
+    dt = check_time_step(None, grid, params, False)
+    coef = tuple(jnp.asarray(v, real) for v in (0.5, 0.5, dt / 5.79, dt, 4.0, 0.1))
+    hold = {"f": fields}
 
     def run():
-        run_steps(s0, params, lat, dt, steps, frozen_A=False).psi.block_until_ready()
+        hold["f"] = full_steps(hold["f"], site, plaquette, coef, steps)
+        hold["f"].block_until_ready()
 
     return n * n * steps / _median_time(run)
 
@@ -93,12 +98,12 @@ def _full_rate(n, real, steps):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[128, 256, 512, 1024, 2048, 4096, 8192])
-    p.add_argument("--full-a-max", type=int, default=4096, help="largest n for the (slow) full-A reference kernel")
+    p.add_argument("--full-a-max", type=int, default=8192, help="largest n for the full-A kernel")
     p.add_argument("--site-updates", type=float, default=4e8, help="site-updates per timed call (sets the steps)")
     p.add_argument("--out", default="benchmarks/throughput.json")
     args = p.parse_args(argv)
     jax.config.update("jax_enable_x64", True)
-    from gl.kernel import site_bytes
+    from gl.kernel import FULL_REALS_PER_SITE_UPDATE, site_bytes
 
     bw = bandwidth()
     device = f"{jax.devices()[0].device_kind} ({platform.processor() or platform.machine()}, {jax.device_count()} device(s))"
@@ -111,9 +116,9 @@ def main(argv=None):
                 if not frozen and n > args.full_a_max:
                     continue
                 r = jnp.dtype(real).itemsize
-                steps = max(2, int(args.site_updates / (n * n) / (1 if frozen else 10)) // 2 * 2)
+                steps = max(2, int(args.site_updates / (n * n) / (1 if frozen else 4)) // 2 * 2)
                 rate = (_frozen_rate if frozen else _full_rate)(n, real, steps)
-                bytes_per = site_bytes(real) if frozen else 8 * r
+                bytes_per = site_bytes(real) if frozen else FULL_REALS_PER_SITE_UPDATE * r
                 gbs = rate * bytes_per / 1e9
                 rows.append({"n": n, "dtype": "complex64" if real == jnp.float32 else "complex128",
                              "mode": "frozen_A" if frozen else "full_A", "steps_per_call": steps,

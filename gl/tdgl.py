@@ -28,7 +28,7 @@ import jax.numpy as jnp
 
 from .errors import TimeStepError
 from .geometry import Grid
-from .kernel import frozen_links, run_frozen
+from .kernel import frozen_links, run_frozen, run_full
 from .lattice import Lattice
 from .operators import covariant_laplacian, curl_field, supercurrent
 from .state import Params, State
@@ -94,13 +94,13 @@ def euler_step(state: State, params: Params, lat: Lattice, dt, frozen_A: bool = 
 def run_steps(state: State, params: Params, lat: Lattice, dt, n_steps, frozen_A: bool = False) -> State:
     """``n_steps`` Euler steps in one compiled call (``lax.fori_loop``; ``n_steps`` is traced).
 
-    With ``frozen_A`` the steps run in the bandwidth-oriented kernel :mod:`gl.kernel` (the same
-    scheme to round-off); :func:`reference_steps` keeps the plain complex-arithmetic loop.
+    The steps run in the bandwidth-oriented kernels of :mod:`gl.kernel` (the same scheme to
+    round-off); :func:`reference_steps` keeps the plain complex-arithmetic loop.
     """
     if frozen_A:
         links = frozen_links(lat.grid, state.ax, state.ay)
         return state.replace(psi=run_frozen(state.psi, lat, links, dt, params.u, n_steps).astype(state.psi.dtype))
-    return reference_steps(state, params, lat, dt, n_steps, frozen_A)
+    return run_full(state, params, lat, dt, n_steps)
 
 
 @functools.partial(jax.jit, static_argnames=("frozen_A",))
