@@ -80,12 +80,12 @@ class Lattice:
 
 def _open_edge_masks(grid: Grid) -> tuple[np.ndarray, np.ndarray]:
     """Masks of x- and y-directed entries that do not wrap across an open edge."""
-    ex = np.ones(grid.shape)
-    ey = np.ones(grid.shape)
+    ex = np.ones(grid.shape, dtype=bool)
+    ey = np.ones(grid.shape, dtype=bool)
     if not grid.periodic_x:
-        ex[-1, :] = 0.0
+        ex[-1, :] = False
     if not grid.periodic_y:
-        ey[:, -1] = 0.0
+        ey[:, -1] = False
     return ex, ey
 
 
@@ -101,13 +101,13 @@ def lattice_from_mask(grid: Grid, site_mask, dtype=None) -> Lattice:
     if not s.any():
         raise ParameterError("parameter 'site_mask' has no superconducting site: at least 1 node must be inside the material")
     ex, ey = _open_edge_masks(grid)
-    sf = s.astype(float)
-    link_x = sf * np.roll(sf, -1, axis=0) * ex
-    link_y = sf * np.roll(sf, -1, axis=1) * ey
-    plaquette = ex * ey
+    # boolean masks (1 byte per node) until the final conversion: large grids stay light
+    link_x = s & np.roll(s, -1, axis=0) & ex
+    link_y = s & np.roll(s, -1, axis=1) & ey
+    plaquette = ex & ey
     dtype = dtype or jnp.result_type(float)
     arr = lambda a: jnp.asarray(a, dtype=dtype)
-    return Lattice(grid, arr(sf), arr(link_x), arr(link_y), arr(plaquette))
+    return Lattice(grid, arr(s), arr(link_x), arr(link_y), arr(plaquette))
 
 
 def make_lattice(grid: Grid, region: Region | None = None, dtype=None) -> Lattice:
