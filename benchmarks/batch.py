@@ -24,9 +24,9 @@ import numpy as np
 
 def make_point(n: int, steps: int):
     from gl.geometry import Grid
-    from gl.kernel import frozen_steps, landau_links, pack, unpack
+    from gl.kernel import landau_links, run_frozen
     from gl.lattice import make_lattice
-    from gl.observables import vorticity
+    from gl.observables import vortex_counts
     from gl.state import State, random_state
 
     grid = Grid(n, n, 0.5, 0.5)
@@ -37,11 +37,8 @@ def make_point(n: int, steps: int):
 
     def point(v):
         phi = v["H"] * grid.hx * grid.hy
-        field, site = pack(psi0, lat)
-        field = frozen_steps(field, site, landau_links(grid, phi), grid.hx, grid.hy, 0.05 / 5.79, steps)
-        psi = unpack(field)
-        w = vorticity(State(psi, jnp.broadcast_to(-phi * jc, grid.shape), zero), lat)
-        return {"n_vortices": jnp.sum(jnp.where(w > 0, w, 0.0))}
+        psi = run_frozen(psi0, lat, landau_links(grid, phi), 0.05, 5.79, steps)
+        return {"n_vortices": vortex_counts(State(psi, jnp.broadcast_to(-phi * jc, grid.shape), zero), lat)[0]}
 
     return point
 

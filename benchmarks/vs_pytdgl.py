@@ -54,7 +54,7 @@ def worker_ours(h: float, t_final: float = T_FINAL, model: str = "mu") -> dict:
     from gl import observables as obs
     from gl.gauge import applied_link_phases
     from gl.geometry import Grid, Rectangle
-    from gl.kernel import frozen_steps, pack, uniform_field_links, unpack
+    from gl.kernel import run_frozen, uniform_field_links
     from gl.lattice import make_lattice
     from gl.state import State, make_params, uniform_state
     from gl.tdgl import stability_limit
@@ -73,10 +73,8 @@ def worker_ours(h: float, t_final: float = T_FINAL, model: str = "mu") -> dict:
         psi = run_with_potential(state, params, lat, jnp.float32(dt), n_steps).psi
         code = "this project, with mu (gl.transport, complex64)"
     else:
-        field, site = pack(lat.site.astype(jnp.complex64), lat)
-        field = frozen_steps(field, site, uniform_field_links(grid, FIELD, jnp.float32), grid.hx, grid.hy,
-                             dt / U, n_steps)
-        psi = unpack(field)
+        psi = run_frozen(lat.site.astype(jnp.complex64), lat, uniform_field_links(grid, FIELD, jnp.float32), dt, U,
+                         n_steps)
         code = "this project, mu = 0 (gl.kernel, complex64)"
     v = obs.vortices(State(psi, ax, ay), lat)
     wall = time.perf_counter() - t0

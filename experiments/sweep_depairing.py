@@ -9,6 +9,8 @@ probes [ħ/(2e t0)], V/J in units of the normal strip's V/J, and mean |ψ|².
 """
 from __future__ import annotations
 
+import dataclasses
+
 import jax.numpy as jnp
 import numpy as np
 
@@ -32,7 +34,7 @@ def build(cfg, values: dict[str, np.ndarray], real):
     def point(v):
         ax, ay = applied_link_phases(grid, v["field"], "landau_x", dtype=real)
         state = state0.replace(ax=ax, ay=ay)
-        p = params.__class__(params.kappa, v["field"], params.u, params.sigma)
+        p = dataclasses.replace(params, applied_field=v["field"])
         state, volt = run_biased(state, p, lat, dt, v["current"], cfg.bias_steps, cfg.bias_steps // 2, probe)
         return {"voltage": volt, "mean_density": jnp.mean(density(state))}
 

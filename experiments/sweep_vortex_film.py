@@ -15,6 +15,7 @@ same definition as :func:`gl.observables.magnetization`).
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import jax
@@ -24,10 +25,9 @@ import numpy as np
 from gl.errors import ParameterError
 from gl.geometry import Grid, Rectangle
 from gl.kernel import frozen_steps, landau_links, pack, unpack
-from gl.lattice import make_lattice
 from gl.gauge import applied_link_phases
-from gl.observables import magnetization, mean_field, vorticity
-from gl.operators import covariant_differences
+from gl.lattice import make_lattice
+from gl.observables import magnetization, mean_field, vortex_counts
 from gl.plotting import plt, save_figure
 from gl.state import State, random_state
 from gl.tdgl import run_steps, stability_limit
@@ -72,8 +72,6 @@ def build(cfg, values: dict[str, np.ndarray], real):
     key = jax.random.PRNGKey(cfg.seed)
     zero = jnp.zeros(grid.shape, real)
     psi0 = random_state(lat, zero, zero, key, cfg.initial_amplitude).psi
-    n_sites = float(np.sum(np.asarray(lat.site)))
-    ic = jnp.asarray(np.arange(grid.nx) - (grid.nx - 1) / 2, real)[:, None]
     jc = jnp.asarray(np.arange(grid.ny) - (grid.ny - 1) / 2, real)[None, :]
     kappa = mat.kappa
 
@@ -81,15 +79,8 @@ def build(cfg, values: dict[str, np.ndarray], real):
         phi = v["b"] * v["hx"] * v["hy"]
         field, site = pack(psi0, lat)
         field = frozen_steps(field, site, landau_links(grid, phi), v["hx"], v["hy"], dt / cfg.u, n_steps)
-        psi = unpack(field)
-        state = State(psi, jnp.broadcast_to(-phi * jc, grid.shape), zero)
-        w = vorticity(state, lat)
-        dx, dy, _, _ = covariant_differences(psi, state.ax, state.ay, lat)
-        # m_z = ½ Σ (x J_y − y J_x) hx hy with J = Im(ψ* D ψ)/h on links (gl.observables.magnetic_moment)
-        m = 0.5 * jnp.sum(v["hx"] ** 2 * ic * jnp.imag(jnp.conj(psi) * dy) - v["hy"] ** 2 * jc * jnp.imag(jnp.conj(psi) * dx))
-        return {"n_vortices": jnp.sum(jnp.where(w > 0, w, 0.0)), "n_antivortices": jnp.sum(jnp.where(w < 0, -w, 0.0)),
-                "mean_density": jnp.sum(jnp.abs(psi) ** 2 * lat.site) / n_sites,
-                "magnetization_Bc2": m / (kappa ** 2 * n_sites * v["hx"] * v["hy"])}
+        state = State(unpack(field), jnp.broadcast_to(-phi * jc, grid.shape), zero)   # the Landau gauge of the links
+        return _observables(state, lat, kappa, (v["hx"], v["hy"]))
 
     Wxi, Hxi = cfg.width_um * 1e-6 / xi, cfg.height_um * 1e-6 / xi
     derived = {"b": b, "hx": hx, "hy": hy}
@@ -126,13 +117,10 @@ def _build_evolving_A(cfg, values: dict[str, np.ndarray], real):
                         cfg.initial_amplitude).psi
 
     def point(v):
-        p = params.__class__(v["kappa"], v["b"], params.u, params.sigma)
+        p = dataclasses.replace(params, kappa=v["kappa"], applied_field=v["b"])
         state = State(psi0, *applied_link_phases(grid, v["b"], dtype=real))
         state = run_steps(state, p, lat, dt, n_steps, frozen_A=False)
-        w = vorticity(state, lat)
-        return {"n_vortices": jnp.sum(jnp.where(w > 0, w, 0.0)), "n_antivortices": jnp.sum(jnp.where(w < 0, -w, 0.0)),
-                "mean_density": jnp.sum(jnp.abs(state.psi) ** 2 * lat.site) / jnp.sum(lat.site),
-                "magnetization_Bc2": magnetization(state, lat, v["kappa"]), "mean_field_Bc2": mean_field(state, lat)}
+        return dict(_observables(state, lat, v["kappa"]), mean_field_Bc2=mean_field(state, lat))
 
     bounds = np.array([expected_vortex_range(W, H, bb) for bb in b])
     extra = {"applied_flux_Phi0": b * W * H / (2 * np.pi), "applied_field_Bc2": b, "kappa_used": kappa,
@@ -141,6 +129,14 @@ def _build_evolving_A(cfg, values: dict[str, np.ndarray], real):
     info = {"grid": [grid.nx, grid.ny], "dt_t0": dt, "tdgl_steps": n_steps, "t_final_t0": cfg.t_final,
             "material": mat.name, "frozen_A": False}
     return point, {"b": b, "kappa": kappa}, extra, info
+
+
+def _observables(state, lat, kappa, spacing=None) -> dict:
+    """The per-point outputs of both sweeps (traceable); ``spacing`` overrides the lattice's."""
+    n_v, n_av = vortex_counts(state, lat)
+    return {"n_vortices": n_v, "n_antivortices": n_av,
+            "mean_density": jnp.sum(jnp.abs(state.psi) ** 2 * lat.site) / jnp.sum(lat.site),
+            "magnetization_Bc2": magnetization(state, lat, kappa, spacing)}
 
 
 def postprocess(outputs: dict, extra: dict) -> dict:

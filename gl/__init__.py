@@ -13,7 +13,8 @@ from .io import load_state, save_state, write_json
 from .lattice import Lattice, lattice_from_mask, make_lattice, periodic_chain, plaquette_region
 from .minimize import MinimizeResult, minimize
 from .observables import (bond_orientational_order, current_on_nodes, density, fluxoid, magnetic_moment,
-                          magnetization, mean_field, periodic_winding, phase, vortices, vorticity)
+                          magnetization, mean_field, periodic_winding, phase, vortex_counts, vortices,
+                          vorticity)
 from .operators import covariant_laplacian, supercurrent
 from .state import Params, State, make_params, random_state, uniform_state
 from .tdgl import check_time_step, rhs, run_steps, stability_limit
@@ -25,7 +26,7 @@ __all__ = [
     "link_variables", "magnetic_field", "plaquette_flux", "Disk", "Grid", "Polygon", "Rectangle", "Region", "Ring",
     "load_state", "save_state", "write_json", "Lattice", "lattice_from_mask", "make_lattice", "plaquette_region",
     "MinimizeResult", "minimize", "current_on_nodes", "density", "fluxoid", "magnetic_moment", "magnetization",
-    "mean_field", "phase", "vortices", "vorticity", "covariant_laplacian", "supercurrent", "Params", "State",
+    "vortex_counts", "mean_field", "phase", "vortices", "vorticity", "covariant_laplacian", "supercurrent", "Params", "State",
     "make_params", "random_state", "uniform_state", "check_time_step", "rhs", "run_steps", "stability_limit",
     "MATERIALS", "MU0", "PHI0", "GLUnits", "Material", "material", "flux_quanta_in_cell", "plaquette_circulation",
     "periodic_chain", "bond_orientational_order", "periodic_winding",

@@ -64,19 +64,10 @@ class Links:
     y_im: jax.Array | None
 
 
-def _pad(a, grid: Grid, axes=(0, 1)):
-    """Pad the last two axes of ``a`` by one: wrap across periodic axes, zero across open ones."""
-    for axis, periodic in zip(axes, (grid.periodic_x, grid.periodic_y)):
-        ax = a.ndim - 2 + axis
-        width = [(0, 0)] * a.ndim
-        width[ax] = (1, 1)
-        a = jnp.pad(a, width, mode="wrap" if periodic else "constant")
-    return a
-
-
 def frozen_links(grid: Grid, ax, ay) -> Links:
     """:class:`Links` of arbitrary frozen link phases ``ax``, ``ay`` (each (nx, ny), dimensionless)."""
-    return Links(_pad(jnp.cos(ax), grid), _pad(-jnp.sin(ax), grid), _pad(jnp.cos(ay), grid), _pad(-jnp.sin(ay), grid))
+    pad = functools.partial(_with_ghosts, periodic=(grid.periodic_x, grid.periodic_y))
+    return Links(pad(jnp.cos(ax)), pad(-jnp.sin(ax)), pad(jnp.cos(ay)), pad(-jnp.sin(ay)))
 
 
 def uniform_field_links(grid: Grid, applied_field, dtype=None) -> Links:
@@ -116,8 +107,8 @@ def pack(psi, lat: Lattice):
 
     ψ is multiplied by the site mask (the kernel assumes ψ = 0 off the material)."""
     psi = psi * lat.site
-    field = _pad(jnp.stack([jnp.real(psi), jnp.imag(psi)]), lat.grid)
-    return field, _pad(lat.site, lat.grid)
+    pad = functools.partial(_with_ghosts, periodic=(lat.grid.periodic_x, lat.grid.periodic_y))
+    return pad(jnp.stack([jnp.real(psi), jnp.imag(psi)])), pad(lat.site)
 
 
 def unpack(field):
@@ -219,8 +210,8 @@ def pack_full(state, lat: Lattice):
     """(fields, site, plaquette): Re ψ, Im ψ, a_x, a_y as one (4, nx+2, ny+2) real array with ghosts,
     and the padded site and plaquette masks, for :func:`full_steps`."""
     psi = state.psi * lat.site
-    fields = _pad(jnp.stack([jnp.real(psi), jnp.imag(psi), state.ax, state.ay]), lat.grid)
-    return fields, _pad(lat.site, lat.grid), _pad(lat.plaquette, lat.grid)
+    pad = functools.partial(_with_ghosts, periodic=(lat.grid.periodic_x, lat.grid.periodic_y))
+    return pad(jnp.stack([jnp.real(psi), jnp.imag(psi), state.ax, state.ay])), pad(lat.site), pad(lat.plaquette)
 
 
 def unpack_full(fields):

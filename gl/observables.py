@@ -48,6 +48,14 @@ def vorticity(state: State, lat: Lattice) -> jnp.ndarray:
     return jnp.round(circ / TWO_PI) * inside
 
 
+def vortex_counts(state: State, lat: Lattice):
+    """(vortices, antivortices): positive and negative plaquette windings, counted with multiplicity.
+
+    Traceable (for batched sweeps); :func:`vortices` gives the same numbers with positions."""
+    w = vorticity(state, lat)
+    return jnp.sum(jnp.where(w > 0, w, 0.0)), jnp.sum(jnp.where(w < 0, -w, 0.0))
+
+
 def vortices(state: State, lat: Lattice) -> dict:
     """Vortex positions and signs from plaquette windings.
 
@@ -104,25 +112,30 @@ def current_on_nodes(state: State, lat: Lattice):
     return 0.5 * (jx + bwd(jx, 0)), 0.5 * (jy + bwd(jy, 1))
 
 
-def magnetic_moment(state: State, lat: Lattice) -> jnp.ndarray:
+def magnetic_moment(state: State, lat: Lattice, spacing=None) -> jnp.ndarray:
     """Magnetic moment of the supercurrents, m_z = ½ Σ (r × J)_z hx hy [J0 ξ³ per unit thickness].
 
-    Positions are link midpoints relative to the grid centre.
+    Positions are link midpoints relative to the grid centre. ``spacing`` = (hx, hy) [ξ], which
+    may be traced, replaces the grid's static spacing (a sweep over spacing shares one lattice).
     """
-    jx, jy = supercurrent(state, lat)
+    hx, hy = (lat.hx, lat.hy) if spacing is None else spacing
+    jx, jy = supercurrent(state, lat, (hx, hy))
     X, Y = lat.grid.nodes()
     # a y-link's midpoint has the x of its nodes; an x-link's midpoint has the y of its nodes
-    return 0.5 * lat.hx * lat.hy * jnp.sum(jnp.asarray(X) * jy - jnp.asarray(Y) * jx)
+    x, y = jnp.asarray(X / lat.hx) * hx, jnp.asarray(Y / lat.hy) * hy
+    return 0.5 * hx * hy * jnp.sum(x * jy - y * jx)
 
 
-def magnetization(state: State, lat: Lattice, kappa) -> jnp.ndarray:
+def magnetization(state: State, lat: Lattice, kappa, spacing=None) -> jnp.ndarray:
     """Magnetization M = m_z / (κ² S) [B_c2] averaged over the superconducting area S.
 
     In reduced units the static Ampère law is κ²∇×B = J, so the field of the currents integrates
-    to ∫(B − H) dA = m_z/κ²; M is negative (diamagnetic) in the Meissner state.
+    to ∫(B − H) dA = m_z/κ²; M is negative (diamagnetic) in the Meissner state. ``spacing`` as in
+    :func:`magnetic_moment`.
     """
-    area = jnp.sum(lat.site) * lat.hx * lat.hy
-    return magnetic_moment(state, lat) / (kappa ** 2 * area)
+    hx, hy = (lat.hx, lat.hy) if spacing is None else spacing
+    area = jnp.sum(lat.site) * hx * hy
+    return magnetic_moment(state, lat, spacing) / (kappa ** 2 * area)
 
 
 def mean_field(state: State, lat: Lattice) -> jnp.ndarray:

@@ -31,15 +31,18 @@ def covariant_laplacian(psi, ax, ay, lat: Lattice):
     return lap_x + lap_y
 
 
-def supercurrent(state: State, lat: Lattice):
+def supercurrent(state: State, lat: Lattice, spacing=None):
     """Supercurrent density J_s = Im[ψ*(∇ − iA)ψ] on links [J0].
+
+    ``spacing`` = (hx, hy) [ξ], which may be traced, replaces the grid's static spacing.
 
     Returns:
         (Jx, Jy): Jx[i, j] on the x-link (i, j)→(i+1, j), Jy on the y-link (i, j)→(i, j+1);
         shape (nx, ny) each, 0 on links outside the material.
     """
+    hx, hy = (lat.hx, lat.hy) if spacing is None else spacing
     dx, dy, _, _ = covariant_differences(state.psi, state.ax, state.ay, lat)
-    return jnp.imag(jnp.conj(state.psi) * dx) / lat.hx, jnp.imag(jnp.conj(state.psi) * dy) / lat.hy
+    return jnp.imag(jnp.conj(state.psi) * dx) / hx, jnp.imag(jnp.conj(state.psi) * dy) / hy
 
 
 def curl_field(state: State, applied_field, lat: Lattice):

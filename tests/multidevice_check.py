@@ -1,6 +1,7 @@
 """Run under XLA_FLAGS=--xla_force_host_platform_device_count=4 by test_sharding.py (a subprocess:
 the device count is fixed when JAX starts). Prints one JSON line of max differences between the
 4-device (sharded) and 1-device results."""
+import dataclasses
 import json
 
 import jax
@@ -45,8 +46,7 @@ out["minimize_shards"] = len(m4.state.psi.sharding.device_set)
 
 
 def point(v):
-    p = make_params(2.0, 0.0)
-    p = p.__class__(p.kappa, v["H"], p.u, p.sigma)
+    p = dataclasses.replace(make_params(2.0, 0.0), applied_field=v["H"])
     s = random_state(lat, *applied_link_phases(grid, v["H"], "landau_x"), jax.random.PRNGKey(1), 0.5)
     s = run_steps(s, p, lat, 0.01, 40, frozen_A=True)
     return {"density": jnp.mean(jnp.abs(s.psi) ** 2)}
