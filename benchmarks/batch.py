@@ -3,7 +3,8 @@
 Usage:  python benchmarks/batch.py [--sizes 64 256] [--points 64] [--steps 500] [--out FILE.json]
 
 Each point is a square film of n×n nodes (spacing 0.5 ξ) quenched from the same random ψ and
-relaxed for ``--steps`` frozen-A TDGL steps (fast kernel, complex64) at its own applied field
+relaxed for ``--steps`` frozen-A TDGL steps (``gl.kernel.run_frozen`` with a
+:data:`gl.model.UNIFORM` model, complex64, dt = 0.05 t0, u = 5.79) at its own applied field
 (0 to 0.5 B_c2); the output is its vortex count. "batch" runs all points through
 ``gl.batch.run_batch`` (one compiled, vmapped call); "sequential" calls the same jitted
 single-point function once per point. Both times include their one compilation; the steady-state
@@ -24,21 +25,22 @@ import numpy as np
 
 def make_point(n: int, steps: int):
     from gl.geometry import Grid
-    from gl.kernel import landau_links, run_frozen
+    from gl.kernel import run_frozen
     from gl.lattice import make_lattice
+    from gl.model import UNIFORM, make_model
     from gl.observables import vortex_counts
-    from gl.state import State, random_state
+    from gl.state import random_state
 
     grid = Grid(n, n, 0.5, 0.5)
     lat = make_lattice(grid, dtype=jnp.float32)
     zero = jnp.zeros(grid.shape, jnp.float32)
-    psi0 = random_state(lat, zero, zero, jax.random.PRNGKey(0), 0.1).psi
-    jc = jnp.asarray(np.arange(n) - (n - 1) / 2, jnp.float32)[None, :]
+    state0 = random_state(lat, zero, zero, jax.random.PRNGKey(0), 0.1)
+    base = make_model(2.0, 0.0, u=5.79, vector_potential=UNIFORM, gauge="landau_x", dtype=jnp.float32)
 
     def point(v):
-        phi = v["H"] * grid.hx * grid.hy
-        psi = run_frozen(psi0, lat, landau_links(grid, phi), 0.05, 5.79, steps)
-        return {"n_vortices": vortex_counts(State(psi, jnp.broadcast_to(-phi * jc, grid.shape), zero), lat)[0]}
+        # UNIFORM: the kernel sets the link phases to H·a_unit (Landau gauge), whatever state0 carries
+        state = run_frozen(state0, base.with_field(v["H"]), lat, 0.05, steps)
+        return {"n_vortices": vortex_counts(state, lat)[0]}
 
     return point
 

@@ -3,7 +3,8 @@
 Usage:  python benchmarks/memory.py [--n 8192] [--steps 4] [--out FILE.json]
 
 Each precision runs in a fresh subprocess: it imports JAX, records the resident set, builds an
-n×n film with the fast kernel's state (gl.kernel.pack) and runs ``--steps`` steps, then reports
+n×n film with the fast kernel's state (gl.kernel.pack) and runs ``--steps`` steps of
+``gl.kernel.frozen_steps`` (a :data:`gl.model.UNIFORM` model, uniform ε, constant field), then reports
 the peak resident set (``ru_maxrss``) minus the resident set before the grid was built, per site.
 The kernel's own arrays are ψ twice (two buffers, 2 reals each, with ghost layer) plus the site
 mask: about 5 reals per site at the minimum. A benchmark, not a test.
@@ -35,8 +36,10 @@ def worker(n: int, precision: str, steps: int) -> dict:
 
     jax.config.update("jax_enable_x64", True)
     from gl.geometry import Grid
-    from gl.kernel import frozen_steps, pack, uniform_field_links
+    from gl.kernel import frozen_steps, pack
     from gl.lattice import make_lattice
+    from gl.model import UNIFORM, make_model
+    from throughput import uniform_links
 
     real = jnp.float32 if precision == "complex64" else jnp.float64
     base = _rss_mb()
@@ -44,8 +47,10 @@ def worker(n: int, precision: str, steps: int) -> dict:
     lat = make_lattice(grid, dtype=real)
     field, site = pack(lat.site.astype(jnp.result_type(real, jnp.complex64)), lat)
     del lat
+    model = make_model(2.0, 0.1, vector_potential=UNIFORM, gauge="landau_x", dtype=real)
+    h, eps, t0, dt = (jnp.asarray(v, real) for v in (0.5, 1.0, 0.0, 0.01 * 5.79))
     t = time.perf_counter()
-    field = frozen_steps(field, site, uniform_field_links(grid, 0.1, real), 0.5, 0.5, 0.01, steps)
+    field = frozen_steps(field, site, eps, uniform_links(grid, 0.1, real), None, model, h, h, t0, dt, steps)
     ok = bool(jnp.isfinite(field[0, n // 2, n // 2]))
     wall = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -64,7 +69,8 @@ def main(argv=None):
     if args.worker:
         print(json.dumps(worker(args.n, args.worker, args.steps)))
         return
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    here = Path(__file__).resolve().parent
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(here.parent), str(here)]))
     rows = []
     for prec in ("complex64", "complex128"):
         res = subprocess.run([sys.executable, __file__, "--worker", prec, "--n", str(args.n), "--steps", str(args.steps)],

@@ -6,11 +6,12 @@ Usage:  python benchmarks/throughput.py [--sizes 128 256 512 1024 2048 4096 8192
 For each grid n×n, precision (complex64 / complex128) and mode it times many steps per compiled
 call (compile excluded, median of repeats) and prints a table:
 
-* frozen A: the fast kernel ``gl.kernel.frozen_steps`` on a donated buffer, uniform field in the
-  Landau gauge (compact link rows). Bytes per site-update it must move: ψ read and written and the
+* frozen A: the fast kernel ``gl.kernel.frozen_steps`` on a donated buffer, a
+  :data:`gl.model.UNIFORM` model (uniform ε, constant uniform field in the Landau gauge: compact
+  link rows built once per call, as ``gl.kernel.run_frozen`` does). Bytes per site-update it must move: ψ read and written and the
   site mask read, 5 reals (20 B at complex64, 40 B at complex128); ``gl.kernel.site_bytes``.
-* full A: the fast kernel ``gl.kernel.full_steps`` (ψ and both link phases evolve), donated
-  buffer. Bytes it must move: ψ, a_x, a_y read and written and the site and plaquette masks
+* full A: the fast kernel ``gl.kernel.full_steps`` (a :data:`gl.model.BULK` model: ψ and both
+  link phases evolve), donated buffer. Bytes it must move: ψ, a_x, a_y read and written and the site and plaquette masks
   read, 10 reals (``gl.kernel.FULL_REALS_PER_SITE_UPDATE``).
 
 The bandwidth reference is a jitted in-place update (donated) of a 512 MiB float32 array,
@@ -52,20 +53,44 @@ def bandwidth(n_bytes=1 << 29):
     return 2 * n_bytes / _median_time(run, 5) / 1e9
 
 
+def uniform_links(grid, applied_field, real, gauge="landau_x"):
+    """:class:`gl.kernel.Links` of a constant uniform field H in ``gauge``, compact (a row and/or a
+    column), padded by one ghost layer: what ``gl.kernel.run_frozen`` builds for a
+    :data:`gl.model.UNIFORM` model with a constant field, from public functions only (open edges)."""
+    from gl.gauge import unit_field_link_phases
+    from gl.kernel import Links
+
+    ux, uy = unit_field_link_phases(grid, gauge, real)
+
+    def pad(a):
+        widths = ((0, 0), (1, 1)) if a.shape[0] == 1 else ((1, 1), (0, 0)) if a.shape[1] == 1 else ((1, 1), (1, 1))
+        return jnp.pad(a, widths)
+
+    def link(a):
+        return (None, None) if a is None else (pad(jnp.cos(applied_field * a)), pad(-jnp.sin(applied_field * a)))
+
+    (xr, xi), (yr, yi) = link(ux), link(uy)
+    if xr is None:
+        raise ValueError("a uniform-field gauge with no x-link phases is not used here")
+    return Links(xr, xi, yr, yi)
+
+
 def _frozen_rate(n, real, steps):
     from gl.geometry import Grid
-    from gl.kernel import frozen_steps, pack, uniform_field_links
+    from gl.kernel import frozen_steps, pack
     from gl.lattice import make_lattice
+    from gl.model import UNIFORM, make_model
 
     grid = Grid(n, n, 0.5, 0.5)
     lat = make_lattice(grid, dtype=real)
+    model = make_model(2.0, 0.1, vector_potential=UNIFORM, gauge="landau_x", dtype=real)
     field, site = pack(lat.site.astype(jnp.result_type(real, jnp.complex64)), lat)
-    links = uniform_field_links(grid, 0.1, real)
+    links = uniform_links(grid, 0.1, real)
     hold = {"f": field}
-    h, rate = jnp.asarray(0.5, real), jnp.asarray(0.01, real)
+    h, eps, t0, dt = (jnp.asarray(v, real) for v in (0.5, 1.0, 0.0, 0.01 * 5.79))
 
     def run():
-        hold["f"] = frozen_steps(hold["f"], site, links, h, h, rate, steps)
+        hold["f"] = frozen_steps(hold["f"], site, eps, links, None, model, h, h, t0, dt, steps)
         hold["f"].block_until_ready()
 
     t = _median_time(run)
@@ -77,19 +102,20 @@ def _full_rate(n, real, steps):
     from gl.geometry import Grid
     from gl.kernel import full_steps, pack_full
     from gl.lattice import make_lattice
-    from gl.state import make_params, uniform_state
+    from gl.model import BULK, make_model
+    from gl.state import uniform_state
     from gl.tdgl import check_time_step
 
     grid = Grid(n, n, 0.5, 0.5)
     lat = make_lattice(grid, dtype=real)
-    params = make_params(2.0, 0.1, dtype=real)
+    model = make_model(2.0, 0.1, vector_potential=BULK, dtype=real)
     fields, site, plaquette = pack_full(uniform_state(lat, *applied_link_phases(grid, 0.1, dtype=real)), lat)
-    dt = check_time_step(None, grid, params, False)
-    coef = tuple(jnp.asarray(v, real) for v in (0.5, 0.5, dt / 5.79, dt, 4.0, 0.1))
+    dt = check_time_step(None, grid, model)
+    h, eps, t0, dt = (jnp.asarray(v, real) for v in (0.5, 1.0, 0.0, dt))
     hold = {"f": fields}
 
     def run():
-        hold["f"] = full_steps(hold["f"], site, plaquette, coef, steps)
+        hold["f"] = full_steps(hold["f"], site, plaquette, eps, model, h, h, t0, dt, steps)
         hold["f"].block_until_ready()
 
     return n * n * steps / _median_time(run)

@@ -19,6 +19,7 @@ _MODULES = {
     "mqm-invariants": "experiments.mqm_invariants",
     "london-from-psi": "experiments.london_from_psi",
     "larmor-diamagnetism": "experiments.larmor_diamagnetism",
+    "pinning": "experiments.pinning",
 }
 
 DEFAULT_EXPERIMENT = "vortex-film"

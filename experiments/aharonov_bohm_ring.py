@@ -21,7 +21,7 @@ from gl.errors import require_positive
 from gl.io import save_arrays
 from gl.lattice import periodic_chain
 from gl.observables import periodic_winding
-from gl.plotting import save_figure
+from .plotting import save_figure
 from gl.state import State
 from schrodinger import Potentials, cooper_pair, electron, lowest_eigenpairs
 

@@ -30,8 +30,9 @@ from gl.lattice import make_lattice, periodic_chain
 from gl.minimize import minimize
 from gl.observables import density
 from gl.operators import supercurrent
-from gl.plotting import save_figure
-from gl.state import make_params, uniform_state
+from .plotting import save_figure
+from gl.model import FROZEN, make_model
+from gl.state import uniform_state
 from gl.tdgl import check_time_step
 from gl.transport import check_strip, run_biased
 
@@ -67,21 +68,21 @@ def wire_current_curve(cfg: Config, real):
     """Minimized |ψ|² and J along the wire for each superfluid momentum q, arrays of shape (q_points,)."""
     lat = periodic_chain(cfg.wire_sites, cfg.wire_length, dtype=real)
     h = lat.hx
-    params = make_params(1.0, 0.0, dtype=real)
+    model = make_model(1.0, 0.0, vector_potential=FROZEN, dtype=real)
     qs = np.linspace(0.0, cfg.q_max, cfg.q_points)
     n2, J = [], []
     zero = jnp.zeros(lat.shape, real)
     state = uniform_state(lat, zero, zero)
     for q in qs:
         ax = zero.at[:, 0].set(-q * h)                 # ψ real ⇒ q = ∇θ − A = −A_x
-        state = minimize(state.replace(ax=ax), params, lat, frozen_A=True, tol=1e-12).state
+        state = minimize(state.replace(ax=ax), model, lat, tol=1e-12).state
         n2.append(float(jnp.mean(density(state)[:, 0])))
         J.append(float(jnp.mean(supercurrent(state, lat)[0][:, 0])))
     return qs, np.array(n2), np.array(J)
 
 
 def strip_setup(cfg: Config, real):
-    """(grid, lattice, params, initial state ψ = 1, dt, probe column, ohmic V/J) of the current-biased strip.
+    """(grid, lattice, model, initial state ψ = 1, dt, probe column, ohmic V/J) of the current-biased strip.
 
     Raises:
         ParameterError: for non-positive sizes or a probe offset outside the strip.
@@ -90,20 +91,20 @@ def strip_setup(cfg: Config, real):
                          require_positive("strip_width", cfg.strip_width), cfg.strip_spacing)
     lat = make_lattice(grid, dtype=real)
     check_strip(lat)
-    params = make_params(1.0, cfg.strip_field, dtype=real)
+    model = make_model(1.0, cfg.strip_field, vector_potential=FROZEN, dtype=real)
     state = uniform_state(lat, *applied_link_phases(grid, cfg.strip_field, "landau_x", dtype=real))
-    dt = check_time_step(None, grid, params, True)
+    dt = check_time_step(None, grid, model)
     probe = int(round(require_positive("probe_offset", cfg.probe_offset) / grid.hx))
     if not 0 < probe < grid.nx // 2 - 1:
         raise ParameterError(f"parameter 'probe_offset' = {cfg.probe_offset} is out of range: allowed "
                              f"(0, {(grid.nx // 2 - 1) * grid.hx:g}) ξ for this strip")
     ohmic = (grid.nx - 1 - 2 * probe) * grid.hx             # V/J of the normal strip between the probes (σ = 1)
-    return grid, lat, params, state, dt, probe, ohmic
+    return grid, lat, model, state, dt, probe, ohmic
 
 
 def iv_curve(cfg: Config, real):
     """Bias sweep up to ``bias_max`` and back down; returns (J, V, mean |ψ|², sweep direction, ohmic slope)."""
-    grid, lat, params, state, dt, probe, ohmic = strip_setup(cfg, real)
+    grid, lat, model, state, dt, probe, ohmic = strip_setup(cfg, real)
     up = np.arange(0.0, cfg.bias_max + 1e-9, require_positive("bias_step", cfg.bias_step))
     biases = np.concatenate([up, up[::-1][1:]])
     rng = np.random.default_rng(cfg.seed)
@@ -112,7 +113,7 @@ def iv_curve(cfg: Config, real):
         # a whisper of noise lets superconductivity re-nucleate from ψ = 0 on the way down
         noise = 1e-4 * (rng.normal(size=grid.shape) + 1j * rng.normal(size=grid.shape)) * np.asarray(lat.site)
         state = state.replace(psi=state.psi + jnp.asarray(noise, state.psi.dtype))
-        state, v = run_biased(state, params, lat, dt, float(J), cfg.bias_steps, cfg.bias_steps // 2, probe)
+        state, v = run_biased(state, model, lat, dt, float(J), cfg.bias_steps, cfg.bias_steps // 2, probe)
         V.append(float(v))
         n2.append(float(jnp.mean(density(state))))
     direction = np.concatenate([np.ones(len(up)), -np.ones(len(up) - 1)])

@@ -23,7 +23,7 @@ from gl.gauge import applied_link_phases
 from gl.geometry import Grid
 from gl.io import save_arrays
 from gl.lattice import make_lattice
-from gl.plotting import save_figure
+from .plotting import save_figure
 from schrodinger import Potentials, lowest_eigenpairs
 
 from .common import check, finish, start

@@ -22,7 +22,7 @@ from gl.gauge import applied_link_phases
 from gl.geometry import Disk, Grid
 from gl.io import save_arrays
 from gl.lattice import make_lattice
-from gl.plotting import save_figure
+from .plotting import save_figure
 from schrodinger import (Potentials, canonical_angular_momentum, evolve, lowest_eigenpairs, magnetic_moment,
                          position_moments)
 

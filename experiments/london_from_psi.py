@@ -24,7 +24,7 @@ from gl.gauge import applied_link_phases, magnetic_field, plaquette_circulation
 from gl.geometry import Disk, Grid
 from gl.io import save_arrays
 from gl.lattice import make_lattice
-from gl.plotting import save_figure
+from .plotting import save_figure
 from gl.state import State
 from gl.units import ELEMENTARY_CHARGE, PLANCK_H
 from schrodinger import Potentials, current, evolve, lowest_eigenpairs

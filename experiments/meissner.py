@@ -27,8 +27,9 @@ from gl.io import save_arrays
 from gl.lattice import make_lattice
 from gl.minimize import minimize
 from gl.observables import density
-from gl.plotting import save_figure
-from gl.state import make_params, uniform_state
+from .plotting import save_figure
+from gl.model import make_model
+from gl.state import uniform_state
 
 from .common import check, finish, start
 from .config import config_dict
@@ -61,7 +62,7 @@ def _slab(cfg, real, H, state=None):
     nx = int(round((cfg.slab_thickness + 2 * cfg.margin) / h)) + 1
     grid = Grid(nx, 4, h, h, periodic_y=True)
     lat = make_lattice(grid, Rectangle(cfg.slab_thickness, 1e6), dtype=real)
-    params = make_params(cfg.kappa, H, dtype=real)
+    params = make_model(cfg.kappa, H, dtype=real)
     a = applied_link_phases(grid, H, dtype=real)
     # continuation: keep ψ of the previous field, restart A from the new applied potential
     s0 = uniform_state(lat, *a) if state is None else state.replace(ax=a[0], ay=a[1])
@@ -97,7 +98,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
     Rb = cfg.disk_radius + cfg.margin
     dgrid = Grid.covering(2 * Rb, 2 * Rb, cfg.grid_spacing)
     dlat = make_lattice(dgrid, Disk(cfg.disk_radius), dtype=real)
-    dparams = make_params(cfg.disk_kappa, H, dtype=real)
+    dparams = make_model(cfg.disk_kappa, H, dtype=real)
     dres = minimize(uniform_state(dlat, *applied_link_phases(dgrid, H, dtype=real)), dparams, dlat,
                     tol=cfg.tol, max_iter=cfg.max_iter)
     Bd = np.asarray(magnetic_field(dres.state, dlat))

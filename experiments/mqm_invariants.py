@@ -23,7 +23,7 @@ from gl.gauge import applied_link_phases, gauge_transform, magnetic_field
 from gl.geometry import Disk, Grid
 from gl.io import save_arrays
 from gl.lattice import make_lattice
-from gl.plotting import save_figure
+from .plotting import save_figure
 from gl.state import State
 from schrodinger import Potentials, continuity_residual, crank_nicolson_step, current, energy, evolve, norm
 

@@ -38,8 +38,9 @@ from gl.lattice import make_lattice, periodic_chain, plaquette_region
 from gl.minimize import minimize
 from gl.observables import density, fluxoid, periodic_winding
 from gl.operators import covariant_laplacian
-from gl.plotting import save_figure
-from gl.state import State, make_params, random_state
+from .plotting import save_figure
+from gl.model import FROZEN, make_model
+from gl.state import State, random_state
 
 from .common import check, finish, start
 from .config import config_dict
@@ -97,7 +98,7 @@ def _sweep_thin(cfg, real, grid, lat, params, fluxes, state, rng):
     for f in fluxes:
         noise = 1e-4 * (rng.normal(size=grid.shape) + 1j * rng.normal(size=grid.shape)) * np.asarray(lat.site)
         state = State(state.psi + jnp.asarray(noise, state.psi.dtype), *thin_ring_links(grid, f, real))
-        res = minimize(state, params, lat, frozen_A=True, tol=1e-10, max_iter=5000)
+        res = minimize(state, params, lat, tol=1e-10, max_iter=5000)
         state = res.state
         winding.append(round(periodic_winding(state, lat)["fluxoid"]))
         mean_n.append(float(jnp.sum(density(state) * lat.site) / jnp.sum(lat.site)))
@@ -119,7 +120,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
     R = cfg.thin_radius
     fluxes = np.round(np.arange(0.0, cfg.flux_max + 1e-9, cfg.flux_step), 10)
     grid, lat = thin_ring(cfg.thin_sites, R, real)
-    params = make_params(1.0, 0.0, dtype=real)
+    params = make_model(1.0, 0.0, vector_potential=FROZEN, dtype=real)
     length = grid.nx * grid.hx * grid.hy       # F = hx·hy·Σ f: per unit length times the chain's width hy
 
     # (a) energy branches of fixed winding --------------------------------------------------
@@ -130,7 +131,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
         for b, f in enumerate(fluxes):
             if abs(n - f) > 0.9 * R * math.sqrt(1 / 3 + 1 / (6 * R * R)):
                 continue                                           # beyond the branch's stability limit
-            res = minimize(_winding_state(grid, lat, n, f, real), params, lat, frozen_A=True, tol=1e-11)
+            res = minimize(_winding_state(grid, lat, n, f, real), params, lat, tol=1e-11)
             assert round(periodic_winding(res.state, lat)["fluxoid"]) == n
             F[a, b] = res.energy / length
             n_of[a, b] = float(jnp.sum(density(res.state) * lat.site) / jnp.sum(lat.site))
@@ -188,7 +189,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
     w_fluxoid, w_flux = [], []
     for H in w_fields:
         state = state.replace(**dict(zip(("ax", "ay"), applied_link_phases(wgrid, H, dtype=real))))
-        state = minimize(state, make_params(2.0, H, dtype=real), wlat, frozen_A=True, tol=1e-9).state
+        state = minimize(state, make_model(2.0, H, vector_potential=FROZEN, dtype=real), wlat, tol=1e-9).state
         f = fluxoid(state, wlat, contour)
         w_fluxoid.append(f["fluxoid"])
         w_flux.append(f["flux"])
@@ -210,7 +211,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
     theta = np.arctan2(Y, X)
     for Hc in c_fields:
         # slow cooling: superconductivity nucleates in the lowest-energy winding at the cooling field
-        p = make_params(cfg.thick_kappa, Hc, dtype=real)
+        p = make_model(cfg.thick_kappa, Hc, dtype=real)
         a = applied_link_phases(tgrid, Hc, dtype=real)
         guess = round(Hc * Disk(mid).area() / (2 * math.pi))
         best = None
@@ -222,7 +223,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
         s = best.state
         cooled.append(round(fluxoid(s, tlat, tcontour)["fluxoid"]))
         for H in np.linspace(Hc, 0.0, cfg.ramp_points)[1:]:          # ramp the applied field to zero
-            s = minimize(s, make_params(cfg.thick_kappa, H, dtype=real), tlat, tol=1e-8, max_iter=cfg.max_iter).state
+            s = minimize(s, make_model(cfg.thick_kappa, H, dtype=real), tlat, tol=1e-8, max_iter=cfg.max_iter).state
         f = fluxoid(s, tlat, tcontour)
         trapped_fluxoid.append(round(f["fluxoid"]))
         trapped_flux.append(f["flux"])

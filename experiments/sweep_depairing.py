@@ -9,14 +9,13 @@ probes [ħ/(2e t0)], V/J in units of the normal strip's V/J, and mean |ψ|².
 """
 from __future__ import annotations
 
-import dataclasses
 
 import jax.numpy as jnp
 import numpy as np
 
 from gl.gauge import applied_link_phases
 from gl.observables import density
-from gl.plotting import plt, save_figure
+from .plotting import plt, save_figure
 from gl.transport import run_biased
 
 from .depairing import J_DEPAIRING, strip_setup
@@ -29,13 +28,12 @@ def build(cfg, values: dict[str, np.ndarray], real):
     n = len(next(iter(values.values())))
     J = np.broadcast_to(values.get("applied_current", 0.0), (n,)).astype(float)
     Hs = np.broadcast_to(values.get("strip_field", cfg.strip_field), (n,)).astype(float)
-    grid, lat, params, state0, dt, probe, ohmic = strip_setup(cfg, real)
+    grid, lat, model, state0, dt, probe, ohmic = strip_setup(cfg, real)
 
     def point(v):
         ax, ay = applied_link_phases(grid, v["field"], "landau_x", dtype=real)
         state = state0.replace(ax=ax, ay=ay)
-        p = dataclasses.replace(params, applied_field=v["field"])
-        state, volt = run_biased(state, p, lat, dt, v["current"], cfg.bias_steps, cfg.bias_steps // 2, probe)
+        state, volt = run_biased(state, model.with_field(v["field"]), lat, dt, v["current"], cfg.bias_steps, cfg.bias_steps // 2, probe)
         return {"voltage": volt, "mean_density": jnp.mean(density(state))}
 
     info = {"grid": [grid.nx, grid.ny], "dt_t0": dt, "tdgl_steps": cfg.bias_steps, "ohmic_V_per_J": ohmic,

@@ -1,13 +1,14 @@
 """Batched sweep of the vortex-film experiment over applied field and temperature (A frozen) or
-applied field and κ (A evolving, ``--set frozen_A=false``).
+applied field and κ (A evolving, ``--set vector_potential=bulk``).
 
 Every point is the vortex-film quench (same seed, same film, same t_final in t0) relaxed by TDGL
-with A frozen in the fast kernel (:mod:`gl.kernel`); the L-BFGS polish of ``glsim run`` is left
-out. The grid is the same for all points, so one compiled function serves the whole sweep: it is
-chosen at the lowest swept temperature (smallest ξ) with ``grid_spacing_xi``, and at higher
-temperatures the spacing in units of ξ(T) is finer. Field, spacing and time step enter as traced
-numbers: the flux per plaquette H·hx·hy and the spacings (the time step is the stable one for
-the finest spacing, shared by all points).
+(:func:`gl.tdgl.run_steps`, the same kernels as ``glsim run``); the L-BFGS polish of ``glsim run`` is
+left out. Every point's configuration goes through the experiment's own checks
+(:func:`experiments.vortex_film.physical_inputs`). The grid is the same for all points, so one
+compiled function serves the whole sweep: it is chosen at the lowest swept temperature (smallest ξ)
+with ``grid_spacing_xi``, and at higher temperatures the spacing in units of ξ(T) is finer. Field,
+spacing and time step enter as traced numbers (the time step is the stable one for the finest
+spacing, shared by all points).
 
 Outputs per point: vortex and antivortex counts (plaquette windings), the applied flux, the mean
 |ψ|², and the magnetization M = m_z/(κ² S) [B_c2 and mT] from the supercurrents' moment (the
@@ -24,62 +25,68 @@ import numpy as np
 
 from gl.errors import ParameterError
 from gl.geometry import Grid, Rectangle
-from gl.kernel import frozen_steps, landau_links, pack, unpack
 from gl.gauge import applied_link_phases
 from gl.lattice import make_lattice
+from gl.model import BULK, make_model
 from gl.observables import magnetization, mean_field, vortex_counts
-from gl.plotting import plt, save_figure
 from gl.state import State, random_state
 from gl.tdgl import run_steps, stability_limit
-from gl.units import material
 
-from .vortex_film import expected_vortex_range
+from .plotting import plt, save_figure
+from .vortex_film import VECTOR_POTENTIAL, expected_vortex_range, physical_inputs, setup
 
 KEYS = {"applied_field_mT": "mT", "temperature_K": "K", "kappa": "1"}
+
+
+def _checked_points(cfg, values: dict[str, np.ndarray], n: int):
+    """Every point's (units, W [ξ], H [ξ], b [B_c2]) from the experiment's own checks."""
+    out = []
+    for k in range(n):
+        over = {key: float(v[k]) for key, v in values.items() if key != "kappa"}
+        _, units, W, H, b = physical_inputs(dataclasses.replace(cfg, **over))
+        out.append((units, W, H, b))
+    return out
 
 
 def build(cfg, values: dict[str, np.ndarray], real):
     """(point function, per-point GL inputs, host-side extras, info) for the sweep ``values`` over ``KEYS``.
 
-    With A frozen (the default) the keys are field and temperature; with ``frozen_A = false``
-    field and κ (:func:`_build_evolving_A`).
+    With A frozen (the default) the keys are field and temperature; with ``vector_potential =
+    bulk`` field and κ (:func:`_build_evolving_A`).
 
     Raises:
-        ParameterError: for a key that does not apply to the chosen dynamics, or an out-of-range
-            temperature, κ or size.
+        ParameterError: for a key that does not apply to the chosen dynamics, or any point whose
+            configuration ``glsim run`` would refuse.
     """
-    if not cfg.frozen_A:
+    physical_inputs(cfg)
+    if VECTOR_POTENTIAL[cfg.vector_potential] is BULK:
         return _build_evolving_A(cfg, values, real)
     if "kappa" in values:
         raise ParameterError("parameter '--over' key 'kappa': κ does not enter with A frozen; sweep it with "
-                             "--set frozen_A=false")
+                             "--set vector_potential=bulk")
     n = len(next(iter(values.values())))
-    T = np.broadcast_to(values.get("temperature_K", cfg.temperature_K), (n,)).astype(float)
-    B = np.broadcast_to(values.get("applied_field_mT", cfg.applied_field_mT), (n,)).astype(float)
-    mat = material(cfg.material)
-    units = [mat.units(t, cfg.thickness_nm * 1e-9) for t in T]
-    xi = np.array([u.xi for u in units])
-    bc2 = np.array([u.Bc2 for u in units])
+    points = _checked_points(cfg, values, n)
+    xi = np.array([p[0].xi for p in points])
+    bc2 = np.array([p[0].Bc2 for p in points])
+    b = np.array([p[3] for p in points])
     h_m = cfg.grid_spacing_xi * xi.min()
     W, H = cfg.width_um * 1e-6 / h_m, cfg.height_um * 1e-6 / h_m
     grid = Grid.covering(W, H, 1.0)                    # lengths in units of h_m
     lat = make_lattice(grid, Rectangle(W, H), dtype=real)
     hx, hy = grid.hx * h_m / xi, grid.hy * h_m / xi    # spacing in ξ(T), per point
-    b = B * 1e-3 / bc2                                 # field in B_c2(T), per point
-    finest = Grid(grid.nx, grid.ny, float(hx.min()), float(hy.min()))
-    dt = 0.5 * stability_limit(finest, 1.0, cfg.u, frozen_A=True)
+    kappa = points[0][0].kappa
+    base = make_model(kappa, 0.0, u=cfg.u, vector_potential=VECTOR_POTENTIAL[cfg.vector_potential], dtype=real)
+    dt = 0.5 * stability_limit(grid, base, spacing=(hx.min(), hy.min()))
     n_steps = int(math.ceil(cfg.t_final / dt))
-    key = jax.random.PRNGKey(cfg.seed)
     zero = jnp.zeros(grid.shape, real)
-    psi0 = random_state(lat, zero, zero, key, cfg.initial_amplitude).psi
-    jc = jnp.asarray(np.arange(grid.ny) - (grid.ny - 1) / 2, real)[None, :]
-    kappa = mat.kappa
+    psi0 = random_state(lat, zero, zero, jax.random.PRNGKey(cfg.seed), cfg.initial_amplitude).psi
 
     def point(v):
-        phi = v["b"] * v["hx"] * v["hy"]
-        field, site = pack(psi0, lat)
-        field = frozen_steps(field, site, landau_links(grid, phi), v["hx"], v["hy"], dt / cfg.u, n_steps)
-        state = State(unpack(field), jnp.broadcast_to(-phi * jc, grid.shape), zero)   # the Landau gauge of the links
+        # the kernel scales the uniform field's link phases by the traced spacing (hx·hy over the grid's);
+        # the state's links are those phases on the grid of spacing h_m, i.e. of the field b·hx·hy/(grid's)
+        model = base.with_field(v["b"])
+        state = State(psi0, *applied_link_phases(grid, v["b"] * v["hx"] * v["hy"] / (grid.hx * grid.hy), dtype=real))
+        state = run_steps(state, model, lat, dt, n_steps, spacing=(v["hx"], v["hy"]))
         return _observables(state, lat, kappa, (v["hx"], v["hy"]))
 
     Wxi, Hxi = cfg.width_um * 1e-6 / xi, cfg.height_um * 1e-6 / xi
@@ -89,7 +96,7 @@ def build(cfg, values: dict[str, np.ndarray], real):
              "grid_spacing_xi": hx, "Bc2_mT": bc2 * 1e3, "expected_vortex_min": bounds[:, 0],
              "expected_vortex_max": bounds[:, 1]}
     info = {"grid": [grid.nx, grid.ny], "dt_t0": dt, "tdgl_steps": n_steps, "t_final_t0": cfg.t_final,
-            "material": mat.name, "kappa": kappa}
+            "material": cfg.material, "kappa": kappa}
     return point, derived, extra, info
 
 
@@ -100,26 +107,24 @@ def _build_evolving_A(cfg, values: dict[str, np.ndarray], real):
     the grid is the one of ``glsim run vortex-film`` at ``temperature_K``.
     """
     if "temperature_K" in values:
-        raise ParameterError("parameter '--over' key 'temperature_K' needs frozen_A = true (with A evolving "
-                             "the grid spacing is fixed at the configured temperature)")
-    from .vortex_film import _setup
-
-    mat, units, W, H, _, grid, lat, params, _ = _setup(cfg)
+        raise ParameterError("parameter '--over' key 'temperature_K' needs vector_potential = frozen (with A "
+                             "evolving the grid spacing is fixed at the configured temperature)")
+    mat, units, W, H, _, grid, lat, model, _ = setup(cfg)
     n = len(next(iter(values.values())))
-    B = np.broadcast_to(values.get("applied_field_mT", cfg.applied_field_mT), (n,)).astype(float)
+    points = _checked_points(cfg, values, n)
     kappa = np.broadcast_to(values.get("kappa", mat.kappa), (n,)).astype(float)
-    if np.any(kappa <= 0):
-        raise ParameterError(f"parameter 'kappa' = {kappa.min():g} is out of range: allowed > 0")
-    b = B * 1e-3 / units.Bc2
-    dt = 0.5 * stability_limit(grid, float(kappa.max()), cfg.u, frozen_A=False)
+    if not np.all(np.isfinite(kappa) & (kappa > 0)):
+        raise ParameterError(f"parameter 'kappa' = {kappa.min():g} is out of range: allowed (0, ∞)")
+    b = np.array([p[3] for p in points])
+    dt = 0.5 * stability_limit(grid, model.replace(kappa=jnp.asarray(kappa.max(), model.kappa.dtype)))
     n_steps = int(math.ceil(cfg.t_final / dt))
     psi0 = random_state(lat, *applied_link_phases(grid, 0.0, dtype=real), jax.random.PRNGKey(cfg.seed),
                         cfg.initial_amplitude).psi
 
     def point(v):
-        p = dataclasses.replace(params, kappa=v["kappa"], applied_field=v["b"])
+        p = model.with_field(v["b"]).replace(kappa=v["kappa"])
         state = State(psi0, *applied_link_phases(grid, v["b"], dtype=real))
-        state = run_steps(state, p, lat, dt, n_steps, frozen_A=False)
+        state = run_steps(state, p, lat, dt, n_steps)
         return dict(_observables(state, lat, v["kappa"]), mean_field_Bc2=mean_field(state, lat))
 
     bounds = np.array([expected_vortex_range(W, H, bb) for bb in b])
@@ -127,7 +132,7 @@ def _build_evolving_A(cfg, values: dict[str, np.ndarray], real):
              "Bc2_mT": np.full(n, units.Bc2 * 1e3), "expected_vortex_min": bounds[:, 0],
              "expected_vortex_max": bounds[:, 1]}
     info = {"grid": [grid.nx, grid.ny], "dt_t0": dt, "tdgl_steps": n_steps, "t_final_t0": cfg.t_final,
-            "material": mat.name, "frozen_A": False}
+            "material": mat.name, "vector_potential": cfg.vector_potential}
     return point, {"b": b, "kappa": kappa}, extra, info
 
 

@@ -29,8 +29,9 @@ from gl.geometry import Disk, Grid
 from gl.io import save_state
 from gl.lattice import make_lattice, plaquette_region
 from gl.minimize import minimize
-from gl.plotting import plot_density, save_figure
-from gl.state import State, make_params
+from .plotting import plot_density, save_figure
+from gl.model import make_model
+from gl.state import State
 
 from .common import check, finish, start
 from .config import config_dict
@@ -83,7 +84,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
     n = 2 * int(math.ceil((R + cfg.margin) / h))                    # even: the centre is a plaquette centre
     grid = Grid(n, n, h, h)
     lat = make_lattice(grid, Disk(R), dtype=real)
-    params = make_params(kappa, 0.0, dtype=real)
+    params = make_model(kappa, 0.0, dtype=real)
     X, Y = grid.nodes()
     r = np.hypot(X, Y)
     psi0 = np.tanh(r) * np.exp(1j * np.arctan2(Y, X))

@@ -24,8 +24,9 @@ from gl.geometry import Grid, Rectangle
 from gl.io import load_state, save_state
 from gl.lattice import make_lattice
 from gl.minimize import minimize
-from gl.plotting import plot_currents, plot_density, plot_field, plot_history, plot_phase
-from gl.state import make_params, random_state, uniform_state
+from .plotting import plot_currents, plot_density, plot_field, plot_history, plot_phase
+from gl.model import BULK, UNIFORM, make_model
+from gl.state import random_state, uniform_state
 from gl.tdgl import check_time_step
 from gl.units import PHI0, material
 
@@ -50,7 +51,7 @@ class Config:
     thickness_nm: float = 10.0      #: film thickness d
     applied_field_mT: float = 1.25  #: perpendicular applied field
     grid_spacing_xi: float = 0.5    #: lattice spacing in units of ξ(T)
-    frozen_A: bool = True           #: thin-film limit (A = applied); False evolves A with κ of the material
+    vector_potential: str = "frozen"  #: "frozen": thin-film limit, A = applied; "bulk": A evolves with κ
     u: float = 5.79                 #: ψ relaxation-time ratio (Kramer–Watts-Tobin dirty limit)
     t_final: float = 1000.0         #: TDGL duration [t0 = μ0 σ_n λ²]
     dt: float = 0.0                 #: time step [t0]; 0 picks half the stability limit
@@ -82,20 +83,55 @@ def expected_vortex_range(width: float, height: float, field: float) -> tuple[fl
     return lower, upper
 
 
-def _setup(cfg: Config):
-    real = real_dtype(cfg.precision)
+#: the config's names for how A is treated: "frozen" is A = the uniform applied field
+VECTOR_POTENTIAL = {"frozen": UNIFORM, "bulk": BULK}
+
+
+def physical_inputs(cfg: Config):
+    """Check every configuration value and convert to GL units: (material, units, W [ξ], H [ξ], b [B_c2]).
+
+    The one place the checks live: ``glsim run`` and every point of ``glsim sweep`` go through it.
+
+    Raises:
+        ParameterError: naming the configuration key and its allowed range.
+    """
+    real_dtype(cfg.precision)
     mat = material(cfg.material)
     units = mat.units(cfg.temperature_K, require_positive("thickness_nm", cfg.thickness_nm, "nm") * 1e-9)
     W = units.length_to_gl(require_positive("width_um", cfg.width_um, "um") * 1e-6)
     H = units.length_to_gl(require_positive("height_um", cfg.height_um, "um") * 1e-6)
+    if not math.isfinite(cfg.applied_field_mT):
+        raise ParameterError(f"parameter 'applied_field_mT' = {cfg.applied_field_mT!r} is out of range: must be finite")
     b = units.field_to_gl(cfg.applied_field_mT * 1e-3)
     require_positive("grid_spacing_xi", cfg.grid_spacing_xi, "xi")
     if cfg.grid_spacing_xi > 1.0:
         raise ParameterError(f"parameter 'grid_spacing_xi' = {cfg.grid_spacing_xi} is out of range: allowed (0, 1] "
                              "(vortex cores of size ξ must be resolved)")
+    require_positive("t_final", cfg.t_final, "t0")
+    require_positive("u", cfg.u)
+    if not (math.isfinite(cfg.initial_amplitude) and cfg.initial_amplitude >= 0):
+        raise ParameterError(f"parameter 'initial_amplitude' = {cfg.initial_amplitude!r} is out of range: allowed "
+                             "[0, ∞) (0 starts from ψ = 1)")
+    if not (math.isfinite(cfg.dt) and cfg.dt >= 0):
+        raise ParameterError(f"parameter 'dt' = {cfg.dt!r} is out of range: allowed [0, stability limit] t0 "
+                             "(0 picks half the limit)")
+    if cfg.vector_potential not in VECTOR_POTENTIAL:
+        raise ParameterError(f"parameter 'vector_potential' = {cfg.vector_potential!r} is unknown: allowed "
+                             f"{sorted(VECTOR_POTENTIAL)}")
+    return mat, units, W, H, b
+
+
+def setup(cfg: Config):
+    """The checked set-up of one run: (material, units, W, H, b, grid, lattice, model, real dtype).
+
+    Raises:
+        ParameterError: see :func:`physical_inputs`.
+    """
+    mat, units, W, H, b = physical_inputs(cfg)
+    real = real_dtype(cfg.precision)
     grid = Grid.covering(W, H, cfg.grid_spacing_xi)
     lat = make_lattice(grid, Rectangle(W, H), dtype=real)
-    params = make_params(mat.kappa, b, u=cfg.u, dtype=real)
+    params = make_model(mat.kappa, b, u=cfg.u, vector_potential=VECTOR_POTENTIAL[cfg.vector_potential], dtype=real)
     return mat, units, W, H, b, grid, lat, params, real
 
 
@@ -107,9 +143,9 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
         NonFiniteStateError, RunInterrupted: from :func:`gl.driver.evolve` (checkpoint kept).
     """
     t_start = time.perf_counter()
+    mat, units, W, H, b, grid, lat, params, real = setup(cfg)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    mat, units, W, H, b, grid, lat, params, real = _setup(cfg)
     ax, ay = applied_link_phases(grid, b, dtype=real)
     meta = {"experiment": NAME, "config": config_dict(cfg)}
     ckpt = Checkpointer(out / "checkpoint.h5", every=cfg.checkpoint_every, metadata=meta)
@@ -132,14 +168,14 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
         dt = cfg.dt
     else:
         dt = resumed.dt if resumed is not None else None
-    dt_used = check_time_step(dt, grid, params, cfg.frozen_A)
-    n_steps = int(math.ceil(require_positive("t_final", cfg.t_final, "t0") / dt_used))
-    traj = evolve(state0, params, lat, n_steps=n_steps, dt=dt_used, frozen_A=cfg.frozen_A,
+    dt_used = check_time_step(dt, grid, params)
+    n_steps = int(math.ceil(cfg.t_final / dt_used))
+    traj = evolve(state0, params, lat, n_steps=n_steps, dt=dt_used,
                   chunk_steps=cfg.chunk_steps, checkpoint=ckpt, resume_from=resumed, progress=progress)
     state = traj.state
     mini = None
     if cfg.minimize:
-        mini = minimize(state, params, lat, frozen_A=cfg.frozen_A, tol=cfg.minimize_tol, max_iter=cfg.max_iter)
+        mini = minimize(state, params, lat, tol=cfg.minimize_tol, max_iter=cfg.max_iter)
         state = mini.state
 
     # observables
@@ -171,7 +207,7 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
         "free_energy": energy, "free_energy_unit": "(B_c^2/mu0) xi^2 d",
         "free_energy_J": energy * units.energy,
         "magnetization_Bc2": M,
-        "tdgl": {"steps": traj.step, "t_final_t0": traj.time, "dt_t0": traj.dt, "frozen_A": cfg.frozen_A},
+        "tdgl": {"steps": traj.step, "t_final_t0": traj.time, "dt_t0": traj.dt, "vector_potential": cfg.vector_potential},
         "minimization": None if mini is None else {"iterations": mini.iterations, "grad_norm": mini.grad_norm,
                                                    "converged": mini.converged},
         "units": {"length": "xi(T)", "field": "Bc2(T)", "time": "t0 = mu0 sigma_n lambda^2",
@@ -187,7 +223,7 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
                  f"{title}: {v['net']} vortices, Φ/Φ0 = {applied_flux:.1f}")
     plot_phase(state.psi, lat, out / "phase.png", f"phase of ψ ({title})")
     plot_field(bz, lat, out / "field.png",
-               "B_z / B_c2" + (" (frozen A: equals the applied field)" if cfg.frozen_A else ""))
+               "B_z / B_c2" + (" (frozen A: equals the applied field)" if params.frozen else ""))
     plot_currents(jx, jy, lat, out / "currents.png", "supercurrent |J_s| / J0 and streamlines")
     plot_history(traj.history["time"], traj.history["energy"], out / "energy.png", "TDGL relaxation")
     return finish(out, summary, t_start)

@@ -25,8 +25,8 @@ from gl.errors import ParameterError, require_positive
 from gl.geometry import Grid, Rectangle
 from gl.io import save_arrays
 from gl.lattice import make_lattice
-from gl.plotting import plot_density, save_figure
-from gl.state import make_params
+from .plotting import plot_density, save_figure
+from gl.model import FROZEN, make_model
 
 from .common import check, finish, quench_and_relax, start
 from .config import config_dict
@@ -68,8 +68,8 @@ def triangular_cell(B: float, k: int, h: float) -> Grid:
 def relax_cell(grid: Grid, B: float, cfg: Config, real, seed: int):
     """Quench (random ψ, TDGL with frozen A) and relax (L-BFGS, A evolving) one periodic cell."""
     lat = make_lattice(grid, dtype=real)
-    params = make_params(cfg.kappa, B, dtype=real)
-    return lat, params, quench_and_relax(lat, params, seed=seed, quench_steps=cfg.quench_steps, frozen_A=False,
+    params = make_model(cfg.kappa, B, dtype=real)
+    return lat, params, quench_and_relax(lat, params, seed=seed, quench_steps=cfg.quench_steps,
                                          tol=cfg.tol, max_iter=cfg.max_iter)
 
 
@@ -104,8 +104,8 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
     # finite film in a field (thin film, A frozen) --------------------------------------------
     fgrid = Grid.covering(cfg.film_size, cfg.film_size, 0.5)
     flat = make_lattice(fgrid, Rectangle(cfg.film_size, cfg.film_size), dtype=real)
-    fparams = make_params(cfg.kappa, cfg.film_field, dtype=real)
-    fres = quench_and_relax(flat, fparams, seed=cfg.seed, quench_steps=5 * cfg.quench_steps, frozen_A=True,
+    fparams = make_model(cfg.kappa, cfg.film_field, vector_potential=FROZEN, dtype=real)
+    fres = quench_and_relax(flat, fparams, seed=cfg.seed, quench_steps=5 * cfg.quench_steps,
                             tol=1e-6, max_iter=cfg.max_iter)
     fv = obs.vortices(fres.state, flat)
     a_film = math.sqrt(4 * math.pi / (math.sqrt(3) * cfg.film_field))
@@ -130,7 +130,7 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
         g = triangular_cell(float(B), 1, cfg.grid_spacing)
         lat_b, _, r = relax_cell(g, float(B), cfg, real, cfg.seed + k + 1)
         area = g.nx * g.hx * g.ny * g.hy
-        f.append(float(free_energy(r.state, make_params(kappa, 0.0, dtype=real), lat_b)) / area)   # Helmholtz
+        f.append(float(free_energy(r.state, make_model(kappa, 0.0, dtype=real), lat_b)) / area)   # Helmholtz
         n = np.asarray(obs.density(r.state))
         n_mean.append(float(n.mean()))
         beta.append(float((n ** 2).mean() / n.mean() ** 2) if n.mean() > 1e-8 else float("nan"))

@@ -25,8 +25,9 @@ from .energy import free_energy
 from .errors import NonFiniteStateError, ParameterError, RunInterrupted
 from .io import load_state, save_state
 from .lattice import Lattice
-from .state import Params, State
-from .tdgl import check_time_step, run_steps
+from .model import Model
+from .state import State
+from .tdgl import check_model, check_time_step, run_steps
 
 
 @dataclasses.dataclass
@@ -105,19 +106,18 @@ def _sigint_flag():
         signal.signal(signal.SIGINT, previous)
 
 
-def evolve(state: State, params: Params, lat: Lattice, *, n_steps: int, dt: float | None = None,
-           frozen_A: bool = False, chunk_steps: int = 500, checkpoint: Checkpointer | None = None,
+def evolve(state: State, model: Model, lat: Lattice, *, n_steps: int, dt: float | None = None,
+           chunk_steps: int = 500, checkpoint: Checkpointer | None = None,
            resume_from: Trajectory | None = None, progress: bool = True,
            on_chunk: Callable[[Trajectory], None] | None = None) -> Trajectory:
-    """Integrate the TDGL equations for ``n_steps`` steps of length ``dt``.
+    """Integrate the TDGL equations of ``model`` for ``n_steps`` steps of length ``dt``, from t = 0.
 
     Args:
         state: initial state (ignored when ``resume_from`` is given).
-        params: κ, applied field [B_c2], u, σ.
+        model: the :class:`~gl.model.Model` (κ, ε(r), H(t), T(t), u, σ, γ; frozen or evolving A).
         lat: lattice and masks.
         n_steps: total number of steps of the run (a resumed run continues up to it).
         dt: time step [t0]; ``None`` picks half the stability limit.
-        frozen_A: keep A at its initial value (thin-film / κ → ∞ limit).
         chunk_steps: steps per compiled call (≥ 1).
         checkpoint: where to write checkpoints, or ``None``.
         resume_from: a :class:`Trajectory` read from a checkpoint to continue.
@@ -129,21 +129,23 @@ def evolve(state: State, params: Params, lat: Lattice, *, n_steps: int, dt: floa
 
     Raises:
         TimeStepError: ``dt`` outside (0, stability limit].
-        ParameterError: ``n_steps`` < 0 or ``chunk_steps`` < 1.
+        ParameterError: ``n_steps`` not an integer ≥ 0, ``chunk_steps`` not an integer ≥ 1, or a
+            model that does not fit the lattice (:func:`gl.tdgl.check_model`).
         NonFiniteStateError: the state became NaN/inf (the last finite checkpoint is kept).
         RunInterrupted: on Ctrl-C, after checkpointing the last completed chunk.
     """
-    if int(n_steps) < 0:
-        raise ParameterError(f"parameter 'n_steps' = {n_steps} is out of range: must be ≥ 0")
-    if int(chunk_steps) < 1:
-        raise ParameterError(f"parameter 'chunk_steps' = {chunk_steps} is out of range: must be ≥ 1")
+    for name, value, low in (("n_steps", n_steps, 0), ("chunk_steps", chunk_steps, 1)):
+        if isinstance(value, bool) or not float(value).is_integer() or int(value) < low:
+            raise ParameterError(f"parameter '{name}' = {value!r} is out of range: must be an integer ≥ {low}")
+    n_steps, chunk_steps = int(n_steps), int(chunk_steps)
+    check_model(model, lat)
     if resume_from is not None:
         traj = resume_from
-        dt = check_time_step(traj.dt if dt is None else dt, lat.grid, params, frozen_A)
+        dt = check_time_step(traj.dt if dt is None else dt, lat.grid, model)
         traj = dataclasses.replace(traj, dt=dt)
     else:
-        dt = check_time_step(dt, lat.grid, params, frozen_A)
-        traj = Trajectory(state, 0, 0.0, dt, {"time": [0.0], "energy": [float(_energy(state, params, lat))]})
+        dt = check_time_step(dt, lat.grid, model)
+        traj = Trajectory(state, 0, 0.0, dt, {"time": [0.0], "energy": [float(_energy(state, model, lat, 0.0))]})
     dt_arr = jnp.asarray(dt, traj.state.ax.dtype)
     chunks_done = 0
     bar = tqdm(total=int(n_steps), initial=min(traj.step, int(n_steps)), unit="step", disable=not progress,
@@ -152,7 +154,7 @@ def evolve(state: State, params: Params, lat: Lattice, *, n_steps: int, dt: floa
         with _sigint_flag() as ctrl_c:
             while traj.step < n_steps:
                 n = min(int(chunk_steps), int(n_steps) - traj.step)
-                new = run_steps(traj.state, params, lat, dt_arr, n, frozen_A=frozen_A)
+                new = run_steps(traj.state, model, lat, dt_arr, n, jnp.asarray(traj.time, dt_arr.dtype))
                 if not bool(_finite(new)):
                     where = f"; the last finite state (step {traj.step}) is in {checkpoint.path}" if checkpoint else ""
                     if checkpoint:
@@ -163,7 +165,7 @@ def evolve(state: State, params: Params, lat: Lattice, *, n_steps: int, dt: floa
                         "limit]) or check the initial state (|ψ| should be ≲ 1)")
                 traj = Trajectory(new, traj.step + n, traj.time + n * dt, dt, traj.history)
                 traj.history["time"].append(traj.time)
-                traj.history["energy"].append(float(_energy(new, params, lat)))
+                traj.history["energy"].append(float(_energy(new, model, lat, traj.time)))
                 chunks_done += 1
                 bar.update(n)
                 bar.set_postfix(F=f"{traj.history['energy'][-1]:.6g}")

@@ -15,41 +15,18 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .boundary import GAUGES, choose_gauge
 from .errors import ParameterError
 from .geometry import Grid
 from .lattice import Lattice, fwd
 from .state import State
-
-GAUGES = ("symmetric", "landau_x", "landau_y", "periodic")
-
-
-def choose_gauge(grid: Grid, gauge: str = "auto") -> str:
-    """The gauge for a uniform field on ``grid``: one whose A is periodic along periodic axes.
-
-    Raises:
-        ParameterError: for an unknown gauge, or one incompatible with the periodic axes.
-    """
-    if gauge == "auto":
-        if grid.periodic_x and grid.periodic_y:
-            return "periodic"
-        return "landau_x" if grid.periodic_x else "landau_y" if grid.periodic_y else "symmetric"
-    if gauge not in GAUGES:
-        raise ParameterError(f"parameter 'gauge' = {gauge!r} is unknown: allowed {('auto',) + GAUGES}")
-    if grid.periodic_x and grid.periodic_y:
-        if gauge != "periodic":
-            raise ParameterError(f"parameter 'gauge' = {gauge!r}: a grid periodic in x and y needs 'periodic'")
-    elif (grid.periodic_x and gauge != "landau_x") or (grid.periodic_y and gauge != "landau_y"):
-        raise ParameterError(f"parameter 'gauge' = {gauge!r} is not periodic along the grid's periodic axis: "
-                             "use 'landau_x' for periodic x, 'landau_y' for periodic y")
-    return gauge
-
 
 def flux_quanta_in_cell(grid: Grid, applied_field) -> float:
     """Number of flux quanta H·Lx·Ly/2π through a periodic cell (Lx = nx·hx, Ly = ny·hy)."""
     return float(applied_field) * grid.nx * grid.hx * grid.ny * grid.hy / (2.0 * np.pi)
 
 
-def applied_link_phases(grid: Grid, applied_field, gauge: str = "auto", dtype=None):
+def applied_link_phases(grid: Grid, applied_field, gauge: str = "auto", dtype=None, check_quanta: bool = True):
     """Link phases of a uniform field H along z, exact for the linear vector potential.
 
     Args:
@@ -65,14 +42,15 @@ def applied_link_phases(grid: Grid, applied_field, gauge: str = "auto", dtype=No
 
     Raises:
         ParameterError: see :func:`choose_gauge`; for ``"periodic"`` also when the flux through
-            the cell is not a whole number of flux quanta (checked for concrete H only).
+            the cell is not a whole number of flux quanta (checked for concrete H and
+            ``check_quanta`` only).
     """
     gauge = choose_gauge(grid, gauge)
     dtype = dtype or jnp.result_type(float)
     X, Y = grid.nodes()
     H = jnp.asarray(applied_field, dtype)
     if gauge == "periodic":
-        if not isinstance(applied_field, jax.core.Tracer):
+        if check_quanta and not isinstance(applied_field, jax.core.Tracer):
             n = flux_quanta_in_cell(grid, applied_field)
             if abs(n - round(n)) > 1e-9 * max(1.0, abs(n)):
                 raise ParameterError(f"parameter 'applied_field' = {float(applied_field):g}: a magnetically periodic "
@@ -89,6 +67,33 @@ def applied_link_phases(grid: Grid, applied_field, gauge: str = "auto", dtype=No
     if gauge == "landau_x":
         return -H * Y * grid.hx, jnp.zeros_like(Y)
     return jnp.zeros_like(X), H * X * grid.hy
+
+
+def unit_field_link_phases(grid: Grid, gauge: str = "auto", dtype=None):
+    """Link phases of the unit uniform field (H = 1 B_c2) in ``gauge``, in their most compact shape.
+
+    A uniform field's potential is linear, so each link array depends on one coordinate only in
+    the symmetric and Landau gauges: returned as a (1, ny) row or an (nx, 1) column, or ``None``
+    where it vanishes; the periodic gauge's twisted x-links are a full (nx, ny) array. Used for a
+    time-dependent H(t): A(t) − A(t') = (H(t) − H(t'))·A_unit.
+
+    Returns:
+        (ax_unit, ay_unit), each ``None``, (1, ny), (nx, 1) or (nx, ny).
+    """
+    with jax.ensure_compile_time_eval():      # concrete even under jit: the grid is static
+        full = applied_link_phases(grid, 1.0, gauge, dtype=dtype, check_quanta=False)
+
+    def compact(a):
+        a = np.asarray(a)
+        if not np.any(a):
+            return None
+        if np.all(a == a[0:1, :]):
+            a = a[0:1, :]
+        elif np.all(a == a[:, 0:1]):
+            a = a[:, 0:1]
+        return jnp.asarray(a, dtype)
+
+    return compact(full[0]), compact(full[1])
 
 
 def link_variables(ax, ay):
@@ -129,5 +134,5 @@ def gauge_transform(state: State, chi) -> State:
                  ay=state.ay + fwd(chi, 1) - chi)
 
 
-__all__ = ["GAUGES", "choose_gauge", "applied_link_phases", "link_variables", "plaquette_circulation", "plaquette_flux",
+__all__ = ["GAUGES", "choose_gauge", "applied_link_phases", "unit_field_link_phases", "link_variables", "plaquette_circulation", "plaquette_flux",
            "magnetic_field", "flux_through", "gauge_transform", "flux_quanta_in_cell"]

@@ -1,8 +1,10 @@
 """The fast TDGL steps: split real/imaginary arrays with a ghost layer.
 
-:func:`frozen_steps` is the same forward-Euler step as :func:`gl.tdgl.euler_step` with ``frozen_A=True``
-(u ∂t ψ = (∇ − iA)²ψ + (1 − |ψ|²)ψ on the gauge-invariant lattice of Gropp et al., J. Comput.
-Phys. 123, 254 (1996), Eqs. 3.3–3.6), written for memory bandwidth rather than readability:
+:func:`frozen_steps` is the same forward-Euler step as :func:`gl.tdgl.euler_step` for a model with A
+frozen (the generalized TDGL of :mod:`gl.model` with ε(r, t) and H(t), on the gauge-invariant
+lattice of Gropp et al., J. Comput. Phys. 123, 254 (1996), Eqs. 3.3–3.6), written for memory
+bandwidth rather than readability. The physics terms are not written here: the condensation
+factor and the ψ rate come from :mod:`gl.model`, the ghost layers from :mod:`gl.boundary`.
 
 * ψ is stored as one real array ``field`` of shape (2, nx+2, ny+2): Re ψ and Im ψ with a ghost
   layer. Neighbour reads are then plain slices, which XLA fuses into the one loop that writes the
@@ -13,16 +15,22 @@ Phys. 123, 254 (1996), Eqs. 3.3–3.6), written for memory bandwidth rather than
   by itself on a link that leaves the material; only the node degree (number of superconducting
   neighbours, from the padded site mask) is needed for the −ψ_i terms. This is exactly the
   masked-link Laplacian of :func:`gl.operators.covariant_laplacian`.
-* The link variables U = exp(−i a) of the frozen A are computed once. For a uniform applied field
-  in the Landau gauge A = (−Hy, 0) they depend on y only and are stored as (1, ny+2) rows
-  (:func:`uniform_field_links`); an arbitrary frozen A uses full (nx+2, ny+2) arrays
-  (:func:`frozen_links`). The kernel is the same: the link arrays broadcast.
+* The link variables U = exp(−i a) of the frozen A are computed once per call. For a uniform
+  applied field in the Landau gauge A = (−Hy, 0) they depend on y only and are stored as (1, ny+2)
+  rows (:func:`uniform_field_links`); an arbitrary frozen A uses full (nx+2, ny+2) arrays
+  (:func:`frozen_links`). The kernel is the same: the link arrays broadcast. A time-dependent
+  H(t) multiplies them in each step by exp(−i(H(t) − H(t0))·a_unit), whose phases are a row or
+  a column (:func:`gl.gauge.unit_field_link_phases`): ny or nx cosines per step, not nx·ny.
+* ε(r, t): a uniform ε is a traced scalar (nothing more is read per site); an ε(r) map adds one
+  real read per site-update.
 * Two steps per loop iteration, separated by an optimization barrier, so XLA alternates between
   two buffers instead of copying the state every step; the caller's buffer is donated.
 
 Per site-update the step must read ψ (2 reals) and the site mask (1 real) and write ψ (2 reals):
 5 reals, 20 bytes in float32 ("complex64") and 40 in float64, plus the link rows (negligible).
-Spacings, time step and u are traced scalars, so changing them does not recompile.
+Spacings, time step and every model parameter are traced scalars, so changing them does not
+recompile; γ = 0 versus γ > 0 (``Model.generalized``) and constant versus time-dependent
+schedules are static choices.
 
 :func:`full_steps` is the step with A evolving, built from the same pieces: ψ and the link
 phases in one (4, nx+2, ny+2) array, the link variables and the plaquette field computed once
@@ -37,9 +45,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .boundary import field_excess, with_ghosts as _with_ghosts
 from .errors import ParameterError
+from .gauge import unit_field_link_phases
 from .geometry import Grid
 from .lattice import Lattice
+from .model import Model, condensation_factor, psi_rate
 
 #: reals read and written per site-update by :func:`frozen_steps` (ψ in and out, site mask in)
 REALS_PER_SITE_UPDATE = 5
@@ -126,8 +137,10 @@ def _at(a, where):
     return a[tuple(w if n > 1 else slice(None) for w, n in zip(where, a.shape))]
 
 
-def _psi_update(r, i, site, links: Links, hx, hy, rate):
-    """Re and Im of ψ after one Euler step (interior, (nx, ny) each); ``rate`` = dt/u."""
+def _psi_update(r, i, site, eps, links: Links, hx, hy, dt, model: Model):
+    """Re and Im of ψ after one Euler step (interior, (nx, ny) each).
+
+    ``eps`` is ε(r, t): a scalar, or a padded (nx+2, ny+2) array."""
     s = site[_C]
     ihx2, ihy2 = 1.0 / hx ** 2, 1.0 / hy ** 2
     degree = (site[_XP] + site[_XM]) * ihx2 + (site[_YP] + site[_YM]) * ihy2
@@ -142,6 +155,10 @@ def _psi_update(r, i, site, links: Links, hx, hy, rate):
         x_i = uxr * i[_XP] + uxi * r[_XP] + vxr * i[_XM] - vxi * r[_XM]
     if links.y_re is None:           # U_y = 1
         y_r, y_i = r[_YP] + r[_YM], i[_YP] + i[_YM]
+    elif links.y_re.shape[1] == 1:   # U_y independent of y: the link from j−1 carries the same U
+        uyr, uyi = _at(links.y_re, _C), _at(links.y_im, _C)
+        y_r = uyr * (r[_YP] + r[_YM]) - uyi * (i[_YP] - i[_YM])
+        y_i = uyr * (i[_YP] + i[_YM]) + uyi * (r[_YP] - r[_YM])
     else:
         uyr, uyi = _at(links.y_re, _C), _at(links.y_im, _C)
         vyr, vyi = _at(links.y_re, _YM), _at(links.y_im, _YM)
@@ -149,56 +166,136 @@ def _psi_update(r, i, site, links: Links, hx, hy, rate):
         y_i = uyr * i[_YP] + uyi * r[_YP] + vyr * i[_YM] - vyi * r[_YM]
     lap_r = x_r * ihx2 + y_r * ihy2 - degree * rc
     lap_i = x_i * ihx2 + y_i * ihy2 - degree * ic
-    g = 1.0 - rc * rc - ic * ic
-    k = rate * s
-    return rc + k * (lap_r + g * rc), ic + k * (lap_i + g * ic)
+    g = condensation_factor(rc * rc + ic * ic, eps if jnp.ndim(eps) == 0 else eps[_C])
+    dr, di = psi_rate(lap_r + g * rc, lap_i + g * ic, rc, ic, model.u, model.gamma if model.generalized else None)
+    k = dt * s
+    return rc + k * dr, ic + k * di
 
 
-def _with_ghosts(interior, periodic):
-    """Pad the last two axes of ``interior`` by one ghost layer (zero, or wrapped along periodic axes)."""
-    lead = ((0, 0),) * (interior.ndim - 2)
-    new = jnp.pad(interior, lead + ((1, 1), (1, 1)))
-    if periodic[0]:
-        new = new.at[..., 0, :].set(new[..., -2, :]).at[..., -1, :].set(new[..., 1, :])
-    if periodic[1]:
-        new = new.at[..., :, 0].set(new[..., :, -2]).at[..., :, -1].set(new[..., :, 1])
+def _pad_compact(a, periodic):
+    """Ghost layer for a link-phase array that may be a (1, ny) row or an (nx, 1) column (or None)."""
+    if a is None:
+        return None
+    if a.shape[0] > 1 and a.shape[1] > 1:
+        return _with_ghosts(a, periodic)
+    axis = 1 if a.shape[0] == 1 else 0
+    widths = ((0, 0), (1, 1)) if axis == 1 else ((1, 1), (0, 0))
+    new = jnp.pad(a, widths)
+    if periodic[axis]:
+        idx = lambda k: (slice(None), k) if axis == 1 else (k, slice(None))
+        new = new.at[idx(0)].set(new[idx(-2)]).at[idx(-1)].set(new[idx(1)])
     return new
 
 
-def _step(field, site, links: Links, hx, hy, rate, periodic):
-    """One frozen-A Euler step on the padded (2, nx+2, ny+2) field."""
-    return _with_ghosts(jnp.stack(_psi_update(field[0], field[1], site, links, hx, hy, rate)), periodic)
+def _driven_links(links: Links | None, unit, dh) -> Links:
+    """Links times exp(−i·dh·a_unit): the frozen A after the applied field changed by ``dh`` [B_c2].
+
+    With ``links`` None, the links of the uniform field dh·a_unit alone (compact: a row and a column)."""
+    ux, uy = unit
+    if links is None:
+        links = Links(jnp.ones((1, 1), ux.dtype if ux is not None else uy.dtype),
+                      jnp.zeros((1, 1), ux.dtype if ux is not None else uy.dtype), None, None)
+    xr, xi, yr, yi = links.x_re, links.x_im, links.y_re, links.y_im
+    if ux is not None:
+        c, s = jnp.cos(dh * ux), -jnp.sin(dh * ux)
+        xr, xi = xr * c - xi * s, xr * s + xi * c
+    if uy is not None:
+        c, s = jnp.cos(dh * uy), -jnp.sin(dh * uy)
+        yr, yi = (c, s) if yr is None else (yr * c - yi * s, yr * s + yi * c)
+    return Links(xr, xi, yr, yi)
+
+
+def _two_step_loop(step, state, n_steps):
+    """``n_steps`` applications of ``step(state, k)`` (k the step index), two per loop iteration
+    behind an optimization barrier so XLA alternates two buffers instead of copying each step."""
+    def two(k, f):
+        return step(jax.lax.optimization_barrier(step(f, 2 * k)), 2 * k + 1)
+
+    state = jax.lax.fori_loop(0, n_steps // 2, two, state)
+    return jax.lax.cond(n_steps % 2 == 1, lambda f: step(f, n_steps - 1), lambda f: f, state)
+
+
+def _condensation_at(eps, model: Model, t):
+    """ε(r, t) for the kernels: ``eps`` already carries the thermal factor when T is constant."""
+    return eps if model.temperature.is_constant else eps * model.thermal_factor(t)
 
 
 @functools.partial(jax.jit, static_argnames=("periodic",), donate_argnums=(0,))
-def frozen_steps(field, site, links: Links, hx, hy, rate, n_steps, periodic=(False, False)):
-    """``n_steps`` frozen-A Euler steps in one compiled call; ``field`` is donated.
+def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, hy, t0, dt, n_steps,
+                 periodic=(False, False)):
+    """``n_steps`` frozen-A Euler steps from time ``t0`` in one compiled call; ``field`` is donated.
 
     Args:
         field: (2, nx+2, ny+2) real, from :func:`pack` (float32 or float64).
         site: (nx+2, ny+2) padded site mask from :func:`pack`.
-        links: :class:`Links` of the frozen A.
-        hx, hy: lattice spacings [ξ]; rate: dt/u [dimensionless]; n_steps: traced int.
+        eps: ε(r) [× the thermal factor when T is constant]: a scalar or padded (nx+2, ny+2).
+        links: :class:`Links` of the frozen A at ``t0``, or None for a :data:`~gl.model.UNIFORM`
+            A generated in each step from ``unit``.
+        unit: (a_x, a_y) of the unit field at the kernel's spacing, padded compact (see
+            :func:`_pad_compact`); None when the links are constant.
+        model: the :class:`~gl.model.Model` (u, γ, H(t), T(t)).
+        hx, hy: lattice spacings [ξ]; t0, dt [t0]; n_steps: traced int.
         periodic: (periodic_x, periodic_y) of the grid (static).
 
     Returns:
         The field after ``n_steps`` steps, same shape and dtype.
     """
-    step = functools.partial(_step, site=site, links=links, hx=hx, hy=hy, rate=rate, periodic=periodic)
+    def step(f, k):
+        t = t0 + k * dt
+        ln = links if unit is None else _driven_links(links, unit, model.field(t) - h_ref)
+        new = _psi_update(f[0], f[1], site, _condensation_at(eps, model, t), ln, hx, hy, dt, model)
+        return _with_ghosts(jnp.stack(new).astype(f.dtype), periodic)
 
-    def two(_, f):
-        return step(jax.lax.optimization_barrier(step(f)))
-
-    field = jax.lax.fori_loop(0, n_steps // 2, two, field)
-    return jax.lax.cond(n_steps % 2 == 1, step, lambda f: f, field)
+    h_ref = 0.0 if links is None else model.field(t0)
+    return _two_step_loop(step, field, n_steps)
 
 
-def run_frozen(psi, lat: Lattice, links: Links, dt, u, n_steps):
-    """ψ after ``n_steps`` frozen-A steps of length ``dt`` [t0] (complex (nx, ny) in and out)."""
-    field, site = pack(psi, lat)
-    field = frozen_steps(field, site, links, lat.hx, lat.hy, dt / u, n_steps,
-                         periodic=(lat.grid.periodic_x, lat.grid.periodic_y))
-    return unpack(field)
+def _kernel_eps(model: Model, lat: Lattice, dtype):
+    """ε(r) for the kernels: scalar or padded, times the thermal factor when the temperature is constant."""
+    eps = jnp.asarray(model.condensation_coefficient(0.0) if model.temperature.is_constant else model.epsilon, dtype)
+    return eps if eps.ndim == 0 else _with_ghosts(eps, (lat.grid.periodic_x, lat.grid.periodic_y))
+
+
+def _unit_phases(lat: Lattice, model: Model, scale, dtype):
+    """Unit-field link phases at the kernel's spacing (``scale`` = hx·hy over the grid's), compact, unpadded."""
+    return tuple(None if a is None else a.astype(dtype) * scale
+                 for a in unit_field_link_phases(lat.grid, model.gauge, dtype))
+
+
+def run_frozen(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=None):
+    """The state after ``n_steps`` frozen-A steps of length ``dt`` [t0] from time ``t0`` (State in and out).
+
+    ``spacing`` = (hx, hy) [ξ], possibly traced, replaces the grid's static spacing (the uniform
+    field's link phases scale with hx·hy). For :data:`~gl.model.UNIFORM` the returned link phases
+    are H(t_end)·a_unit; for :data:`~gl.model.FROZEN` the state's, moved by (H(t_end) − H(t0))·a_unit."""
+    hx, hy = (lat.hx, lat.hy) if spacing is None else spacing
+    field, site = pack(state.psi, lat)
+    real = field.dtype
+    dt, t0 = jnp.asarray(dt, real), jnp.asarray(t0, real)
+    periodic = (lat.grid.periodic_x, lat.grid.periodic_y)
+    unit = _unit_phases(lat, model, hx * hy / (lat.grid.hx * lat.grid.hy), real)
+    padded = tuple(_pad_compact(a, periodic) for a in unit)
+    if model.uniform:
+        links = None
+        if model.applied_field.is_constant:       # generate the compact links once per call
+            links, padded = _driven_links(None, padded, model.field(t0)), None
+    else:
+        links = frozen_links(lat.grid, state.ax, state.ay)
+        if model.applied_field.is_constant:
+            padded = None
+    field = frozen_steps(field, site, _kernel_eps(model, lat, real), links, padded, model, hx, hy, t0, dt,
+                         n_steps, periodic=periodic)
+    t1 = t0 + n_steps * dt
+    full = lambda a: jnp.zeros(lat.shape, real) if a is None else jnp.broadcast_to(a, lat.shape)
+    if model.uniform:
+        ax, ay = model.field(t1) * full(unit[0]), model.field(t1) * full(unit[1])
+    elif model.applied_field.is_constant:
+        ax, ay = state.ax, state.ay
+    else:
+        dh = model.field(t1) - model.field(t0)
+        ax, ay = state.ax + dh * full(unit[0]), state.ay + dh * full(unit[1])
+    return state.replace(psi=unpack(field).astype(state.psi.dtype), ax=ax.astype(state.ax.dtype),
+                         ay=ay.astype(state.ay.dtype))
 
 
 def site_bytes(real_dtype) -> int:
@@ -221,9 +318,8 @@ def unpack_full(fields):
     return jax.lax.complex(f[0], f[1]), f[2], f[3]
 
 
-def _full_step(fields, site, plaquette, coef, periodic):
-    """One Euler step of ψ and the link phases (A evolving); ``coef`` = (hx, hy, dt/u, dt/σ, κ², H)."""
-    hx, hy, rate, rate_a, k2, H = coef
+def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, periodic):
+    """One Euler step of ψ and the link phases (A evolving) at time ``t``."""
     r, i, ax, ay = fields[0], fields[1], fields[2], fields[3]
     # link variables and the plaquette field once per step: XLA would otherwise recompute the
     # cosines for each neighbour that reads them
@@ -231,8 +327,8 @@ def _full_step(fields, site, plaquette, coef, periodic):
     flux = ax[_C] + ay[_XP] - ax[_YP] - ay[_C]
     flux = flux - 2.0 * np.pi * jnp.round(flux / (2.0 * np.pi))       # compact field, as gl.gauge
     pl = plaquette[_C]
-    b = jax.lax.optimization_barrier(_with_ghosts((flux / (hx * hy) * pl - H) * pl, periodic))
-    nr, ni = _psi_update(r, i, site, links, hx, hy, rate)
+    b = jax.lax.optimization_barrier(_with_ghosts(field_excess(flux / (hx * hy) * pl, model.field(t), pl), periodic))
+    nr, ni = _psi_update(r, i, site, _condensation_at(eps, model, t), links, hx, hy, dt, model)
     rc, ic = r[_C], i[_C]
 
     def current(ur, ui, rn, in_, h):  # Im(ψ* U ψ_next)/h on the link to the next node
@@ -242,14 +338,16 @@ def _full_step(fields, site, plaquette, coef, periodic):
     jy = current(links.y_re[_C], links.y_im[_C], r[_YP], i[_YP], hy)
     curl_x = (b[_C] - b[_YM]) / hy                                      # ∂_y B on x-links
     curl_y = -(b[_C] - b[_XM]) / hx                                     # −∂_x B on y-links
+    rate_a = dt / model.sigma
+    k2 = model.kappa ** 2
     nax = ax[_C] + rate_a * hx * (jx - k2 * curl_x)
     nay = ay[_C] + rate_a * hy * (jy - k2 * curl_y)
-    return _with_ghosts(jnp.stack([nr, ni, nax, nay]), periodic)
+    return _with_ghosts(jnp.stack([nr, ni, nax, nay]).astype(fields.dtype), periodic)
 
 
 @functools.partial(jax.jit, static_argnames=("periodic",), donate_argnums=(0,))
-def full_steps(fields, site, plaquette, coef, n_steps, periodic=(False, False)):
-    """``n_steps`` Euler steps of ψ and A (σ ∂t A = J_s − κ²∇×∇×A) in one compiled call; ``fields`` donated.
+def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_steps, periodic=(False, False)):
+    """``n_steps`` Euler steps of ψ and A (σ ∂t A = J_s − κ²∇×(∇×A − H(t))) in one compiled call; ``fields`` donated.
 
     The same step as :func:`gl.tdgl.euler_step` with A evolving, to round-off: link variables and
     the plaquette field B − H are computed once per step, the currents Im(ψ* U ψ')/h and the
@@ -259,22 +357,20 @@ def full_steps(fields, site, plaquette, coef, n_steps, periodic=(False, False)):
     Args:
         fields: (4, nx+2, ny+2) real from :func:`pack_full`.
         site, plaquette: padded masks from :func:`pack_full`.
-        coef: (hx, hy, dt/u, dt/σ, κ², H), traced scalars [ξ, ξ, 1, 1, 1, B_c2].
-        n_steps: traced int. periodic: (periodic_x, periodic_y), static.
+        eps: ε(r) as in :func:`frozen_steps`. model: the :class:`~gl.model.Model`.
+        hx, hy [ξ], t0, dt [t0]: traced scalars. n_steps: traced int. periodic: static.
     """
-    step = functools.partial(_full_step, site=site, plaquette=plaquette, coef=coef, periodic=periodic)
-
-    def two(_, f):
-        return step(jax.lax.optimization_barrier(step(f)))
-
-    fields = jax.lax.fori_loop(0, n_steps // 2, two, fields)
-    return jax.lax.cond(n_steps % 2 == 1, step, lambda f: f, fields)
+    step = lambda f, k: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt, periodic)
+    return _two_step_loop(step, fields, n_steps)
 
 
-def run_full(state, params, lat: Lattice, dt, n_steps):
+def run_full(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=None):
     """The state after ``n_steps`` Euler steps of length ``dt`` [t0] with A evolving (State in and out)."""
+    hx, hy = (lat.hx, lat.hy) if spacing is None else spacing
     fields, site, plaquette = pack_full(state, lat)
-    coef = (lat.hx, lat.hy, dt / params.u, dt / params.sigma, params.kappa ** 2, params.applied_field)
-    fields = full_steps(fields, site, plaquette, coef, n_steps, periodic=(lat.grid.periodic_x, lat.grid.periodic_y))
+    real = fields.dtype
+    fields = full_steps(fields, site, plaquette, _kernel_eps(model, lat, real), model, hx, hy,
+                        jnp.asarray(t0, real), jnp.asarray(dt, real), n_steps,
+                        periodic=(lat.grid.periodic_x, lat.grid.periodic_y))
     psi, ax, ay = unpack_full(fields)
     return state.replace(psi=psi.astype(state.psi.dtype), ax=ax, ay=ay)

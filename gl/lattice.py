@@ -11,7 +11,7 @@ Entries that would wrap around an open (non-periodic) edge are masked out, so on
 ``jnp.roll``-based stencil serves periodic and open boundaries alike. A link is kept only when
 both its end nodes are superconducting: omitting links that leave the material gives the
 zero-normal-supercurrent boundary condition of the gauge-invariant scheme (W. D. Gropp et al.,
-J. Comput. Phys. 123, 254 (1996)). This module is the one place that knows about boundaries.
+J. Comput. Phys. 123, 254 (1996)); the rules live in :mod:`gl.boundary`.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .boundary import open_edge_masks
 from .errors import ParameterError
 from .geometry import Grid, Region
 
@@ -78,17 +79,6 @@ class Lattice:
         return float(np.sum(np.asarray(self.site))) * self.grid.cell_area
 
 
-def _open_edge_masks(grid: Grid) -> tuple[np.ndarray, np.ndarray]:
-    """Masks of x- and y-directed entries that do not wrap across an open edge."""
-    ex = np.ones(grid.shape, dtype=bool)
-    ey = np.ones(grid.shape, dtype=bool)
-    if not grid.periodic_x:
-        ex[-1, :] = False
-    if not grid.periodic_y:
-        ey[:, -1] = False
-    return ex, ey
-
-
 def lattice_from_mask(grid: Grid, site_mask, dtype=None) -> Lattice:
     """Build a :class:`Lattice` from a boolean node mask of shape (nx, ny).
 
@@ -100,7 +90,7 @@ def lattice_from_mask(grid: Grid, site_mask, dtype=None) -> Lattice:
         raise ParameterError(f"parameter 'site_mask' has shape {s.shape}: must be {grid.shape}")
     if not s.any():
         raise ParameterError("parameter 'site_mask' has no superconducting site: at least 1 node must be inside the material")
-    ex, ey = _open_edge_masks(grid)
+    ex, ey = open_edge_masks(grid)
     # boolean masks (1 byte per node) until the final conversion: large grids stay light
     link_x = s & np.roll(s, -1, axis=0) & ex
     link_y = s & np.roll(s, -1, axis=1) & ey
@@ -135,7 +125,7 @@ def plaquette_region(grid: Grid, region: Region) -> np.ndarray:
     The boundary of such a set of plaquettes is a closed lattice contour; see
     :func:`gl.observables.fluxoid`.
     """
-    ex, ey = _open_edge_masks(grid)
+    ex, ey = open_edge_masks(grid)
     Xc, Yc = grid.plaquette_centres()
     return np.asarray(region.contains(Xc, Yc)) & (ex * ey > 0)
 

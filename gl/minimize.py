@@ -15,8 +15,10 @@ import optax
 import optax.tree_utils as otu
 
 from .energy import free_energy
+from .errors import ParameterError
 from .lattice import Lattice
-from .state import Params, State
+from .model import Model
+from .state import State
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,9 +52,9 @@ def _to_state(v: dict, template: State, lat: Lattice) -> State:
                  ax=v.get("ax", template.ax), ay=v.get("ay", template.ay))
 
 
-@functools.partial(jax.jit, static_argnames=("frozen_A", "memory_size"))
-def _lbfgs(state, params, lat, tol, max_iter, frozen_A, memory_size):
-    energy = lambda v: free_energy(_to_state(v, state, lat), params, lat)
+@functools.partial(jax.jit, static_argnames=("memory_size",))
+def _lbfgs(state, model, lat, tol, max_iter, t, memory_size):
+    energy = lambda v: free_energy(_to_state(v, state, lat), model, lat, t)
     opt = optax.lbfgs(memory_size=memory_size)
     value_and_grad = optax.value_and_grad_from_state(energy)
 
@@ -68,29 +70,37 @@ def _lbfgs(state, params, lat, tol, max_iter, frozen_A, memory_size):
         _, _, gnorm, it = carry
         return (it < max_iter) & (gnorm > tol)
 
-    v0 = _to_vars(state, frozen_A)
+    v0 = _to_vars(state, model.frozen)
     init = (v0, opt.init(v0), otu.tree_norm(jax.grad(energy)(v0)), jnp.asarray(0))
     v, _, _, it = jax.lax.while_loop(keep_going, step, init)
     value, grad = jax.value_and_grad(energy)(v)
     return _to_state(v, state, lat), value, otu.tree_norm(grad), it
 
 
-def minimize(state: State, params: Params, lat: Lattice, *, frozen_A: bool = False, tol: float = 1e-8,
-             max_iter: int = 5000, memory_size: int = 20) -> MinimizeResult:
-    """Minimize the GL free energy from ``state`` with L-BFGS.
+def minimize(state: State, model: Model, lat: Lattice, *, tol: float = 1e-8, max_iter: int = 5000,
+             memory_size: int = 20, t: float = 0.0) -> MinimizeResult:
+    """Minimize the GL free energy of ``model`` at time ``t`` [t0] from ``state`` with L-BFGS.
 
     Args:
         state: initial guess (ψ in ψ∞, link phases); the result keeps its gauge class.
-        params: κ, applied field (u and σ are unused).
+        model: κ, ε(r), H(t), T(t) (u, σ, γ are unused); with a frozen A the link phases stay
+            fixed and only ψ is varied.
         lat: lattice and masks.
-        frozen_A: keep the link phases fixed and minimize over ψ only.
         tol: stop when the gradient norm (see :class:`MinimizeResult`) is ≤ ``tol``.
         max_iter: iteration cap.
+        t: time at which H(t) and T(t) are taken.
 
     Returns:
         :class:`MinimizeResult` with the final gradient norm.
+
+    Raises:
+        ParameterError: ``tol`` < 0 or ``max_iter`` not an integer ≥ 0.
     """
-    s, value, gnorm, it = _lbfgs(state, params, lat, jnp.asarray(tol, state.ax.dtype), jnp.asarray(max_iter),
-                                 frozen_A, memory_size)
+    if not (tol >= 0):
+        raise ParameterError(f"parameter 'tol' = {tol!r} is out of range: allowed [0, ∞)")
+    if isinstance(max_iter, bool) or not float(max_iter).is_integer() or max_iter < 0:
+        raise ParameterError(f"parameter 'max_iter' = {max_iter!r} is out of range: must be an integer ≥ 0")
+    s, value, gnorm, it = _lbfgs(state, model, lat, jnp.asarray(tol, state.ax.dtype), jnp.asarray(int(max_iter)),
+                                 jnp.asarray(t, state.ax.dtype), memory_size)
     return MinimizeResult(state=s, energy=float(value), grad_norm=float(gnorm), iterations=int(it),
                           converged=bool(float(gnorm) <= tol))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
+from .boundary import field_excess
 from .gauge import link_variables, magnetic_field
 from .lattice import Lattice, bwd, fwd
 from .state import State
@@ -48,8 +49,8 @@ def supercurrent(state: State, lat: Lattice, spacing=None):
 def curl_field(state: State, applied_field, lat: Lattice):
     """∇×(B − H) on links, (nx, ny) each: (∂_y B, −∂_x B) from plaquette differences.
 
-    A plaquette outside the computational box counts as B = H, so the applied field enters
-    through the boundary of the box.
+    A plaquette outside the computational box counts as B = H (:func:`gl.boundary.field_excess`),
+    so the applied field ``applied_field`` [B_c2] enters through the boundary of the box.
     """
-    b = (magnetic_field(state, lat) - applied_field) * lat.plaquette
+    b = field_excess(magnetic_field(state, lat), applied_field, lat.plaquette)
     return (b - bwd(b, 1)) / lat.hy, -(b - bwd(b, 0)) / lat.hx

@@ -1,23 +1,21 @@
-"""Time-dependent Ginzburg–Landau dynamics: right-hand side, stability limit and jitted steps.
+"""Time-dependent Ginzburg–Landau dynamics of a :class:`~gl.model.Model`: right-hand side,
+stability limit, and the one place where a kernel is chosen for a model.
 
-Equations (DESIGN.md; Gor'kov & Eliashberg 1968, in the normalization of pyTDGL,
-L. Bishop-Van Horn, Comput. Phys. Commun. 291, 108799 (2023), Eqs. 1–3, with γ = 0), in the
-zero-electric-potential gauge μ = 0:
+Equations (docs/model.md; Gor'kov & Eliashberg 1968 and Kramer & Watts-Tobin 1978, in the
+normalization of pyTDGL, L. Bishop-Van Horn, Comput. Phys. Commun. 291, 108799 (2023), Eqs. 1–3):
 
-    u ∂t ψ = (∇ − iA)²ψ + (1 − |ψ|²)ψ,
-    σ ∂t A = Im[ψ*(∇ − iA)ψ] − κ² ∇×∇×A,
+    u/√(1 + γ²|ψ|²) (∂t + iμ + ½γ²∂t|ψ|²) ψ = (∇ − iA)²ψ + (ε(r, t) − |ψ|²)ψ,
+    σ ∂t A = Im[ψ*(∇ − iA)ψ] − κ² ∇×(∇×A − H(t)),
 
-lengths in ξ, fields in B_c2, time in t0 = μ0 σ_n λ², current in J0. On the lattice the
-right-hand sides are exactly −∂F/∂ψ* and −½∂F/∂A of :func:`gl.energy.free_energy` per unit
-area, so the scheme is a discrete gradient flow: F never increases for a stable time step.
-Time stepping is explicit (forward Euler), one fused update of ψ and the link phases per step.
+lengths in ξ, fields in B_c2, time in t0 = μ0 σ_n λ², current in J0. With γ = 0 and μ = 0 the
+right-hand sides are exactly −∂F/∂ψ* and −½∂F/∂A of :func:`gl.energy.free_energy` per unit area
+(a discrete gradient flow: F never increases for a stable step); γ > 0 multiplies −∂F/∂ψ* by a
+positive mobility, so F still never increases. Time stepping is explicit (forward Euler).
 
-With ``frozen_A=True`` only ψ evolves and A stays at its initial (applied) value: the κ → ∞ or
-thin-film limit where screening is negligible. μ = 0 is then a model choice, not a gauge: the
-step is the pure relaxation u ∂t ψ = −∂F/∂ψ*, whose stationary states are exactly the GL ones,
-but the supercurrent is not conserved during transients. The full frozen-A TDGL keeps μ from
-∇²μ = ∇·J_s (as pyTDGL does); :func:`gl.transport.run_with_potential` solves it for rectangles.
-The two can relax into different metastable vortex states from the same start.
+With a :data:`~gl.model.FROZEN` vector potential only ψ evolves; A follows the applied H(t).
+μ = 0 is then a model choice: pure relaxation, whose stationary states are the GL ones but
+which does not conserve the current in transients. ``electric_potential=True`` keeps μ from
+σ∇²μ = ∇·J_s with insulating edges (as pyTDGL does), for rectangles.
 """
 from __future__ import annotations
 
@@ -25,86 +23,179 @@ import functools
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
-from .errors import TimeStepError
+from .boundary import neumann_eigenvalues, require_rectangle, solve_poisson_neumann
+from .errors import ParameterError, TimeStepError
+from .gauge import unit_field_link_phases
 from .geometry import Grid
-from .kernel import frozen_links, run_frozen, run_full
-from .lattice import Lattice
+from .kernel import run_frozen, run_full
+from .lattice import Lattice, bwd
+from .model import Model, condensation_factor, psi_rate, rate_scale
 from .operators import covariant_laplacian, curl_field, supercurrent
-from .state import Params, State
+from .state import State
 
 #: fraction of the stability limit used as default time step
 DEFAULT_DT_FRACTION = 0.5
 
 
-def rhs(state: State, params: Params, lat: Lattice, frozen_A: bool = False) -> State:
-    """Time derivatives (∂t ψ, ∂t a_x, ∂t a_y) of the TDGL equations, as a :class:`State`."""
+def unit_potential(model: Model, lat: Lattice):
+    """(a_x, a_y) of the unit uniform field in the model's gauge, full (nx, ny) arrays (zeros where none)."""
+    ax, ay = unit_field_link_phases(lat.grid, model.gauge, dtype=lat.site.dtype)
+    full = lambda a: jnp.zeros(lat.shape, lat.site.dtype) if a is None else jnp.broadcast_to(a, lat.shape)
+    return full(ax), full(ay)
+
+
+def divergence(jx, jy, lat: Lattice):
+    """Lattice divergence of a link field (jx, jy) on nodes, (nx, ny)."""
+    return (jx - bwd(jx, 0)) / lat.hx + (jy - bwd(jy, 1)) / lat.hy
+
+
+def electric_potential(state: State, model: Model, lat: Lattice, injection=None):
+    """μ from σ∇²μ = ∇·J_s − q_ext with insulating edges, mean zero [ħ/(2e t0)], (nx, ny).
+
+    ``injection`` is the external source q_ext [J0/ξ] on nodes (current terminals), or None.
+    Needs a full rectangle (:func:`gl.boundary.require_rectangle`)."""
+    jx, jy = supercurrent(state, lat)
+    src = divergence(jx, jy, lat) if injection is None else divergence(jx, jy, lat) - injection
+    eig = neumann_eigenvalues(lat.grid).astype(lat.site.dtype)
+    return solve_poisson_neumann(src / model.sigma, eig)
+
+
+def rhs(state: State, model: Model, lat: Lattice, t=0.0, mu=None) -> State:
+    """Time derivatives (∂t ψ, ∂t a_x, ∂t a_y) at time ``t`` [t0], as a :class:`State`.
+
+    ``mu`` (nx, ny) overrides the electric potential; by default it is 0, or solved when the model
+    keeps it. With A frozen, ∂t a = Ḣ(t)·a_unit (the applied potential's drift)."""
     psi = state.psi
     n = jnp.real(psi * jnp.conj(psi))
-    dpsi = lat.site * (covariant_laplacian(psi, state.ax, state.ay, lat) + (1.0 - n) * psi) / params.u
-    if frozen_A:
-        zero = jnp.zeros_like(state.ax)
-        return State(dpsi, zero, zero)
+    force = covariant_laplacian(psi, state.ax, state.ay, lat) + condensation_factor(
+        n, model.condensation_coefficient(t)) * psi
+    if mu is None and model.electric_potential:
+        mu = electric_potential(state, model, lat)
+    dr, di = psi_rate(jnp.real(force), jnp.imag(force), jnp.real(psi), jnp.imag(psi), model.u,
+                      model.gamma if model.generalized else None, mu)
+    dpsi = lat.site * jax.lax.complex(dr, di).astype(psi.dtype)
+    if model.frozen:
+        if model.applied_field.is_constant:
+            zero = jnp.zeros_like(state.ax)
+            return State(dpsi, zero, zero)
+        rate = jax.jvp(model.field, (jnp.asarray(t, state.ax.dtype),), (jnp.ones((), state.ax.dtype),))[1]
+        ux, uy = unit_potential(model, lat)
+        return State(dpsi, rate * ux, rate * uy)
     jx, jy = supercurrent(state, lat)
-    cx, cy = curl_field(state, params.applied_field, lat)
-    k2 = params.kappa ** 2
-    return State(dpsi, lat.hx * (jx - k2 * cx) / params.sigma, lat.hy * (jy - k2 * cy) / params.sigma)
+    cx, cy = curl_field(state, model.field(t), lat)
+    k2 = model.kappa ** 2
+    return State(dpsi, lat.hx * (jx - k2 * cx) / model.sigma, lat.hy * (jy - k2 * cy) / model.sigma)
 
 
-def stability_limit(grid: Grid, kappa: float, u: float = 5.79, sigma: float = 1.0,
-                    frozen_A: bool = False) -> float:
-    """Largest stable forward-Euler time step [t0].
+def _epsilon_range(model: Model) -> tuple[float, float]:
+    """(min, max) of ε(r, t) over the lattice and the temperature schedule (host floats)."""
+    eps = np.asarray(model.epsilon)
+    theta = (1.0 - np.asarray(model.temperature.values)) / (1.0 - float(model.reference_temperature))
+    prods = np.outer([eps.min(), eps.max()], [theta.min(), theta.max()])
+    return float(prods.min()), float(prods.max())
 
-    The linearized ψ operator has eigenvalues up to (4/hx² + 4/hy² + 2)/u and the A operator
-    up to (4κ²(1/hx² + 1/hy²) + 1)/σ (the lattice curl-curl plus the London term |ψ|² ≤ 1);
-    forward Euler is stable for dt·λ_max ≤ 2.
+
+def stability_limit(grid: Grid, model: Model, spacing=None) -> float:
+    """Largest stable forward-Euler time step [t0] for ``model`` on ``grid``.
+
+    The linearized ψ operator has eigenvalues up to √(1 + γ²n_max)(4/hx² + 4/hy² + c)/u with
+    c = 3n_max − ε_min and n_max = max(1, ε_max) (the condensation Jacobian's eigenvalues are
+    ε − n and ε − 3n at |ψ|² = n ≤ n_max); the A operator up to (4κ²(1/hx² + 1/hy²) + n_max)/σ
+    (lattice curl-curl plus the London term). Forward Euler is stable for dt·λ_max ≤ 2. For the
+    clean model (ε = 1, γ = 0) the ψ bound is (4/hx² + 4/hy² + 2)/u.
+    ``spacing`` = (hx, hy) [ξ] replaces the grid's.
     """
-    s = 1.0 / grid.hx ** 2 + 1.0 / grid.hy ** 2
-    dt = 2.0 * float(u) / (4.0 * s + 2.0)
-    if not frozen_A:
-        dt = min(dt, 2.0 * float(sigma) / (4.0 * float(kappa) ** 2 * s + 1.0))
+    hx, hy = (grid.hx, grid.hy) if spacing is None else (float(spacing[0]), float(spacing[1]))
+    s = 1.0 / hx ** 2 + 1.0 / hy ** 2
+    eps_min, eps_max = _epsilon_range(model)
+    n_max = max(1.0, eps_max)
+    c = 3.0 * n_max - eps_min
+    dt = 2.0 * float(model.u) / (rate_scale(model, n_max) * (4.0 * s + c))
+    if not model.frozen:
+        dt = min(dt, 2.0 * float(model.sigma) / (4.0 * float(model.kappa) ** 2 * s + n_max))
     return dt
 
 
-def check_time_step(dt: float, grid: Grid, params: Params, frozen_A: bool) -> float:
+def check_time_step(dt: float | None, grid: Grid, model: Model) -> float:
     """Return ``dt`` (or the default, half the limit, when ``dt`` is None) after checking it.
 
     Raises:
         TimeStepError: if ``dt`` is not in (0, stability limit].
     """
-    limit = stability_limit(grid, float(params.kappa), float(params.u), float(params.sigma), frozen_A)
+    limit = stability_limit(grid, model)
     if dt is None:
         return DEFAULT_DT_FRACTION * limit
     dt = float(dt)
     if not (0.0 < dt <= limit):
         raise TimeStepError(
             f"parameter 'dt' = {dt:g} t0 is out of range: allowed (0, {limit:.6g}] t0, the forward-Euler "
-            f"stability limit for hx = {grid.hx:g}, hy = {grid.hy:g} ξ, κ = {float(params.kappa):g}, "
-            f"u = {float(params.u):g}{' (frozen A)' if frozen_A else ''}")
+            f"stability limit for hx = {grid.hx:g}, hy = {grid.hy:g} ξ, κ = {float(model.kappa):g}, "
+            f"u = {float(model.u):g}, γ = {float(model.gamma):g}{' (frozen A)' if model.frozen else ''}")
     return dt
 
 
-def euler_step(state: State, params: Params, lat: Lattice, dt, frozen_A: bool = False) -> State:
-    """One forward-Euler step of length ``dt`` [t0]."""
-    d = rhs(state, params, lat, frozen_A)
-    return jax.tree_util.tree_map(lambda x, dx: x + dt * dx, state, d)
+def check_model(model: Model, lat: Lattice) -> None:
+    """Raise a :class:`ParameterError` if the model does not fit the lattice.
 
-
-@functools.partial(jax.jit, static_argnames=("frozen_A",))
-def run_steps(state: State, params: Params, lat: Lattice, dt, n_steps, frozen_A: bool = False) -> State:
-    """``n_steps`` Euler steps in one compiled call (``lax.fori_loop``; ``n_steps`` is traced).
-
-    The steps run in the bandwidth-oriented kernels of :mod:`gl.kernel` (the same scheme to
-    round-off); :func:`reference_steps` keeps the plain complex-arithmetic loop.
+    Checks ε(r)'s shape, and that a kept electric potential has a frozen A on a full rectangle.
     """
-    if frozen_A:
-        links = frozen_links(lat.grid, state.ax, state.ay)
-        return state.replace(psi=run_frozen(state.psi, lat, links, dt, params.u, n_steps).astype(state.psi.dtype))
-    return run_full(state, params, lat, dt, n_steps)
+    if model.epsilon.ndim == 2 and model.epsilon.shape != lat.shape:
+        raise ParameterError(f"parameter 'epsilon' has shape {model.epsilon.shape}: must be () or {lat.shape}")
+    if model.electric_potential:
+        if not model.frozen:
+            raise ParameterError("parameter 'electric_potential' = True needs vector_potential = 'frozen'")
+        require_rectangle(lat.site, (lat.grid.periodic_x, lat.grid.periodic_y), "electric_potential = True")
 
 
-@functools.partial(jax.jit, static_argnames=("frozen_A",))
-def reference_steps(state: State, params: Params, lat: Lattice, dt, n_steps, frozen_A: bool = False) -> State:
+def euler_step(state: State, model: Model, lat: Lattice, t, dt, mu=None) -> State:
+    """One forward-Euler step from time ``t`` to ``t + dt`` [t0] (the readable reference).
+
+    With A frozen the links move by exactly (H(t + dt) − H(t))·a_unit; with :data:`~gl.model.UNIFORM`
+    they are H(t)·a_unit at every step, whatever the state carried. An electric potential μ
+    (given as ``mu``, (nx, ny), or solved when the model keeps it) enters as the exact phase
+    rotation ψ → e^{−iμdt}ψ after the Euler step of the rest (μ does not change |ψ|, so the
+    split is consistent with the generalized TDGL)."""
+    if model.uniform:
+        ux, uy = unit_potential(model, lat)
+        state = state.replace(ax=model.field(t) * ux, ay=model.field(t) * uy)
+    if mu is None and model.electric_potential:
+        mu = electric_potential(state, model, lat)
+    d = rhs(state, model, lat, t, mu=None if mu is None else jnp.zeros_like(mu))
+    psi = state.psi + dt * d.psi
+    if mu is not None:
+        psi = jnp.exp(-1j * mu * dt) * psi
+    if model.frozen:
+        if model.applied_field.is_constant:
+            return state.replace(psi=psi)
+        ux, uy = unit_potential(model, lat)
+        dh = model.field(t + dt) - model.field(t)
+        return State(psi, state.ax + dh * ux, state.ay + dh * uy)
+    return State(psi, state.ax + dt * d.ax, state.ay + dt * d.ay)
+
+
+@functools.partial(jax.jit, static_argnames=("reference",))
+def run_steps(state: State, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=None,
+              reference: bool = False) -> State:
+    """``n_steps`` Euler steps from time ``t0`` [t0] in one compiled call (``n_steps`` is traced).
+
+    The kernel is chosen here, from the model's type, and nowhere else:
+    a kept electric potential runs :func:`euler_step` (with the Poisson solve); a frozen A runs
+    :func:`gl.kernel.run_frozen`; an evolving A :func:`gl.kernel.run_full` (each the same scheme
+    as :func:`euler_step` to round-off, written for memory bandwidth). ``reference=True`` forces
+    the plain loop. ``spacing`` = (hx, hy) [ξ], traced, replaces the grid's in the fast kernels.
+    """
+    if reference or model.electric_potential:
+        if spacing is not None:
+            raise ParameterError("parameter 'spacing' is only supported by the fast kernels")
+        body = lambda k, s: euler_step(s, model, lat, t0 + k * dt, dt)
+        return jax.lax.fori_loop(0, n_steps, body, state)
+    if model.frozen:
+        return run_frozen(state, model, lat, dt, n_steps, t0, spacing)
+    return run_full(state, model, lat, dt, n_steps, t0, spacing)
+
+
+def reference_steps(state: State, model: Model, lat: Lattice, dt, n_steps, t0=0.0) -> State:
     """``n_steps`` Euler steps of :func:`euler_step` in one ``lax.fori_loop`` (readable reference)."""
-    body = lambda _, s: euler_step(s, params, lat, dt, frozen_A)
-    return jax.lax.fori_loop(0, n_steps, body, state)
+    return run_steps(state, model, lat, dt, n_steps, t0, reference=True)

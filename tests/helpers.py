@@ -6,7 +6,8 @@ import numpy as np
 from gl.gauge import applied_link_phases
 from gl.geometry import Disk, Grid
 from gl.lattice import make_lattice
-from gl.state import State, make_params
+from gl.model import make_model
+from gl.state import State
 
 
 def random_disk_state(seed=0, radius=4.0, h=0.5, field=0.3, kappa=2.0, perturb_a=0.2, amplitude=0.8):
@@ -18,7 +19,7 @@ def random_disk_state(seed=0, radius=4.0, h=0.5, field=0.3, kappa=2.0, perturb_a
     psi = amplitude * (rng.normal(size=grid.shape) + 1j * rng.normal(size=grid.shape)) / np.sqrt(2)
     state = State(jnp.asarray(psi) * lat.site, ax + perturb_a * jnp.asarray(rng.normal(size=grid.shape)),
                   ay + perturb_a * jnp.asarray(rng.normal(size=grid.shape)))
-    return grid, lat, state, make_params(kappa, field)
+    return grid, lat, state, make_model(kappa, field)
 
 
 def tree_max_abs_diff(a, b):
@@ -32,6 +33,6 @@ def quenched_film(width, height, field, seed, amplitude, h=0.5, kappa=2.0):
 
     grid = Grid.covering(width, width, h)
     lat = make_lattice(grid, Rectangle(width, height))
-    params = make_params(kappa, field)
+    params = make_model(kappa, field)
     state = random_state(lat, *applied_link_phases(grid, field), jax.random.PRNGKey(seed), amplitude=amplitude)
     return grid, lat, params, state

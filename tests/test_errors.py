@@ -9,15 +9,16 @@ from gl.gauge import applied_link_phases
 from gl.geometry import Disk, Grid, Rectangle, Ring
 from gl.io import load_state
 from gl.lattice import make_lattice
-from gl.state import make_params, uniform_state
+from gl.model import FROZEN, make_model
+from gl.state import uniform_state
 from gl.units import GLUnits, material
-from gl.cli import main
+from experiments.cli import main
 
 
 @pytest.mark.parametrize("kappa", [0.0, -1.0, float("nan")])
 def test_non_positive_kappa(kappa):
     with pytest.raises(ParameterError, match=r"'kappa'.*must be finite and > 0"):
-        make_params(kappa, 0.1)
+        make_model(kappa, 0.1)
 
 
 @pytest.mark.parametrize("make", [
@@ -49,7 +50,7 @@ def test_unknown_material():
 def test_time_step_above_limit_in_a_run():
     grid = Grid.covering(6, 6, 0.5)
     lat = make_lattice(grid)
-    params = make_params(1.0, 0.0)
+    params = make_model(1.0, 0.0)
     with pytest.raises(TimeStepError, match=r"'dt' = 10 t0 is out of range: allowed \(0, "):
         evolve(uniform_state(lat, *applied_link_phases(grid, 0.0)), params, lat, n_steps=10, dt=10.0,
                progress=False)
@@ -60,11 +61,12 @@ def test_non_finite_state_raises_and_keeps_last_checkpoint(tmp_path):
     few finite steps. The run must stop with an error and leave the last finite chunk on disk."""
     grid = Grid.covering(6, 6, 0.5)
     lat = make_lattice(grid)
-    params = make_params(1.0, 0.0)
+    params = make_model(1.0, 0.0)
     state = uniform_state(lat, *applied_link_phases(grid, 0.0), value=8.7)
     ck = Checkpointer(tmp_path / "ck.h5", every=1)
     with pytest.raises(NonFiniteStateError, match=r"non-finite.*parameter 'dt'.*allowed \(0, stability limit\]"):
-        evolve(state, params, lat, n_steps=400, chunk_steps=1, frozen_A=True, checkpoint=ck, progress=False)
+        evolve(state, params.with_vector_potential(FROZEN), lat, n_steps=400, chunk_steps=1, checkpoint=ck,
+               progress=False)
     saved, _, meta, _ = load_state(ck.path)
     assert meta["step"] >= 1
     assert np.all(np.isfinite(saved.psi)) and np.all(np.isfinite(saved.ax))

@@ -16,7 +16,8 @@ from gl.gauge import applied_link_phases
 from gl.geometry import Disk, Grid, Rectangle, Ring
 from gl.lattice import make_lattice, plaquette_region
 from gl.minimize import minimize
-from gl.state import State, make_params, uniform_state
+from gl.model import FROZEN, make_model
+from gl.state import State, uniform_state
 
 from helpers import quenched_film
 
@@ -26,7 +27,7 @@ INTEGER_TOL = 1e-6
 @pytest.fixture(scope="module")
 def film_with_vortices():
     grid, lat, params, state = quenched_film(24, 24, 0.3, seed=3, amplitude=0.1)
-    traj = evolve(state, params, lat, n_steps=1500, frozen_A=True, chunk_steps=500, progress=False)
+    traj = evolve(state, params.with_vector_potential(FROZEN), lat, n_steps=1500, chunk_steps=500, progress=False)
     return grid, lat, traj.state
 
 
@@ -49,8 +50,8 @@ def test_fluxoid_zero_around_vortex_free_disk():
     grid = Grid.covering(18, 18, 0.5)
     lat = make_lattice(grid, Disk(8.0))
     H = 0.05
-    params = make_params(2.0, H)
-    res = minimize(uniform_state(lat, *applied_link_phases(grid, H)), params, lat, frozen_A=True, tol=1e-9)
+    params = make_model(2.0, H, vector_potential=FROZEN)
+    res = minimize(uniform_state(lat, *applied_link_phases(grid, H)), params, lat, tol=1e-9)
     assert obs.vortices(res.state, lat)["n_vortices"] == 0
     for r in (2.0, 4.5, 7.0):
         f = obs.fluxoid(res.state, lat, plaquette_region(grid, Disk(r)))
@@ -66,11 +67,11 @@ def test_ring_fluxoid_equals_winding_around_the_hole(winding):
     ring = Ring(6.0, 12.0)
     lat = make_lattice(grid, ring)
     H = 0.02
-    params = make_params(2.0, H)
+    params = make_model(2.0, H, vector_potential=FROZEN)
     X, Y = grid.nodes()
     psi = jnp.exp(1j * winding * jnp.arctan2(Y, X)) * lat.site
     state = State(psi, *applied_link_phases(grid, H))
-    res = minimize(state, params, lat, frozen_A=True, tol=1e-8)
+    res = minimize(state, params, lat, tol=1e-8)
     assert obs.vortices(res.state, lat)["n_vortices"] == 0
     for r in (7.5, 9.0, 10.5):
         f = obs.fluxoid(res.state, lat, plaquette_region(grid, Disk(r)))

@@ -4,7 +4,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from gl.energy import free_energy
-from gl.state import Params, State
+from gl.state import State
 
 from helpers import random_disk_state
 
@@ -17,7 +17,7 @@ def test_grad_matches_central_differences():
     grid, lat, state, params = random_disk_state(seed=11)
 
     def F(re, im, ax, ay, kappa):
-        p = Params(kappa=kappa, applied_field=params.applied_field, u=params.u, sigma=params.sigma)
+        p = params.replace(kappa=kappa)
         return free_energy(State((re + 1j * im) * lat.site, ax, ay), p, lat)
 
     args = [jnp.real(state.psi), jnp.imag(state.psi), state.ax, state.ay, params.kappa]

@@ -10,14 +10,15 @@ import pytest
 
 from experiments.vortex_film import Config, expected_vortex_range
 from gl import observables as obs
-from gl.cli import main
+from experiments.cli import main
 from gl.driver import Checkpointer, evolve
 from gl.errors import RunInterrupted
 from gl.gauge import applied_link_phases
 from gl.geometry import Grid, Rectangle
 from gl.io import load_state
 from gl.lattice import make_lattice, plaquette_region
-from gl.state import State, make_params, random_state
+from gl.model import make_model
+from gl.state import State, random_state
 
 FILES = ["result.h5", "summary.json", "checkpoint.h5", "density.png", "phase.png", "field.png", "currents.png",
          "energy.png"]
@@ -68,7 +69,7 @@ def test_default_writes_every_file_and_fluxoid_counts_vortices(default_run):
 
 def test_cli_command_end_to_end_at_reduced_size(tmp_path):
     out = tmp_path / "small"
-    cmd = [sys.executable, "-m", "gl.cli", "run", "vortex-film", "--out", str(out), "--no-progress"]
+    cmd = [sys.executable, "-m", "experiments.cli", "run", "vortex-film", "--out", str(out), "--no-progress"]
     for kv in SMALL:
         cmd += ["--set", kv]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
@@ -96,7 +97,7 @@ def test_resume_from_checkpoint_continues_the_run(tmp_path):
 def test_interrupt_writes_checkpoint_and_resume_matches_uninterrupted_run(tmp_path):
     grid = Grid.covering(12, 12, 0.5)
     lat = make_lattice(grid, Rectangle(12, 12))
-    params = make_params(2.0, 0.4)
+    params = make_model(2.0, 0.4)
     s0 = random_state(lat, *applied_link_phases(grid, 0.4), jax.random.PRNGKey(0), 0.2)
     straight = evolve(s0, params, lat, n_steps=600, chunk_steps=100, progress=False)
 
@@ -123,7 +124,7 @@ def test_ctrl_c_writes_checkpoint_and_exits_cleanly(tmp_path):
     import time
 
     out = tmp_path / "sigint"
-    base = [sys.executable, "-m", "gl.cli", "run", "--out", str(out), "--no-progress", "--set", "width_um=3",
+    base = [sys.executable, "-m", "experiments.cli", "run", "--out", str(out), "--no-progress", "--set", "width_um=3",
             "--set", "height_um=3"]
     long_run = ["--set", "t_final=1e6", "--set", "chunk_steps=200", "--set", "checkpoint_every=1"]
     proc = subprocess.Popen(base + long_run, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -12,7 +12,8 @@ from gl.gauge import applied_link_phases, magnetic_field
 from gl.geometry import Disk, Grid, Rectangle
 from gl.lattice import make_lattice
 from gl.minimize import minimize
-from gl.state import make_params, uniform_state
+from gl.model import make_model
+from gl.state import uniform_state
 
 
 def test_slab_profile_matches_london_and_fitted_lambda_within_2_percent():
@@ -20,7 +21,7 @@ def test_slab_profile_matches_london_and_fitted_lambda_within_2_percent():
     nx = int(round((d + 2 * margin) / h)) + 1
     grid = Grid(nx, 4, h, h, periodic_y=True)
     lat = make_lattice(grid, Rectangle(d, 1e3))
-    params = make_params(kappa, H)
+    params = make_model(kappa, H)
     result = minimize(uniform_state(lat, *applied_link_phases(grid, H)), params, lat, tol=1e-11, max_iter=20000)
     assert result.converged, result.grad_norm
     B = np.asarray(magnetic_field(result.state, lat))
@@ -40,7 +41,7 @@ def test_slab_profile_matches_london_and_fitted_lambda_within_2_percent():
 def _screened_disk():
     grid = Grid.covering(20, 20, 0.5)
     lat = make_lattice(grid, Disk(6.0))
-    params = make_params(2.0, 0.05)
+    params = make_model(2.0, 0.05)
     res = minimize(uniform_state(lat, *applied_link_phases(grid, 0.05)), params, lat, tol=1e-10, max_iter=20000)
     return grid, lat, params, res
 
@@ -65,7 +66,7 @@ def test_tdgl_with_screening_relaxes_to_the_london_profile():
     kappa, H, d, h = 5.0, 1e-3, 20.0, 0.5
     grid = Grid(int(round((d + 6) / h)) + 1, 4, h, h, periodic_y=True)
     lat = make_lattice(grid, Rectangle(d, 1e3))
-    params = make_params(kappa, H)
+    params = make_model(kappa, H)
     s0 = uniform_state(lat, *applied_link_phases(grid, H))
     ref = minimize(s0, params, lat, tol=1e-11, max_iter=20000)
     traj = evolve(s0, params, lat, n_steps=40000, chunk_steps=10000, progress=False)

@@ -8,7 +8,7 @@ from experiments import depairing, vortex_film
 from experiments.sweep import run_sweep
 from experiments.sweep_vortex_film import build
 from gl.batch import parameter_grid, parse_axis, run_batch
-from gl.cli import main
+from experiments.cli import main
 from gl.errors import ParameterError
 
 SMALL_FILM = ["width_um=2.5", "height_um=2.5", "t_final=150"]
@@ -80,12 +80,12 @@ def test_sweep_rejects_unknown_keys_and_experiments(tmp_path):
 def test_kappa_sweep_with_evolving_A(tmp_path):
     """With A evolving, κ is swept in one compiled batch; the film is diamagnetic (M < 0, ⟨B⟩ < H) and
     screens less as λ = κξ grows (|M| strictly decreasing in κ)."""
-    cfg = vortex_film.Config(width_um=2.5, height_um=2.5, applied_field_mT=2.0, t_final=30.0, frozen_A=False)
+    cfg = vortex_film.Config(width_um=2.5, height_um=2.5, applied_field_mT=2.0, t_final=30.0, vector_potential="bulk")
     summary = run_sweep("vortex-film", cfg, ["kappa=1,2,4"], tmp_path, progress=False)
     assert summary["compilations"] == 1
     with h5py.File(tmp_path / "sweep.h5") as f:
         M, B, H = f["magnetization_Bc2"][:], f["mean_field_Bc2"][:], f["applied_field_Bc2"][:]
     assert np.all(M < 0) and np.all(B < H)
     assert np.all(np.diff(np.abs(M)) < 0), M
-    with pytest.raises(ParameterError, match="frozen_A"):
+    with pytest.raises(ParameterError, match="vector_potential=bulk"):
         run_sweep("vortex-film", vortex_film.Config(), ["kappa=1,2"], tmp_path)

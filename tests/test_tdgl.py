@@ -13,7 +13,8 @@ from gl.energy import free_energy
 from gl.errors import TimeStepError
 from gl.geometry import Grid
 from gl.lattice import make_lattice
-from gl.state import State, make_params
+from gl.model import BULK, FROZEN, make_model
+from gl.state import State
 from gl.tdgl import check_time_step, rhs, stability_limit
 
 from helpers import quenched_film, random_disk_state
@@ -36,11 +37,12 @@ def test_rhs_is_the_gradient_of_the_free_energy():
     assert float(jnp.max(jnp.abs(d.ax))) > 0.1   # the check is not vacuous
 
 
-@pytest.mark.parametrize("frozen_A", [True, False])
-def test_free_energy_never_increases(frozen_A):
+@pytest.mark.parametrize("vector_potential", [FROZEN, BULK])
+def test_free_energy_never_increases(vector_potential):
     """Relaxation from a random quench in a field: F(t) is non-increasing at every recorded step."""
     grid, lat, params, state = quenched_film(12, 10, 0.4, seed=7, amplitude=0.3)
-    traj = evolve(state, params, lat, n_steps=600, frozen_A=frozen_A, chunk_steps=5, progress=False)
+    traj = evolve(state, params.with_vector_potential(vector_potential), lat, n_steps=600, chunk_steps=5,
+                  progress=False)
     F = np.asarray(traj.history["energy"])
     assert len(F) == 121
     dF = np.diff(F)
@@ -62,13 +64,13 @@ def test_time_derivative_of_free_energy_is_negative():
 
 def test_time_step_above_stability_limit_is_rejected():
     grid = Grid.covering(6, 6, 0.25)
-    params = make_params(4.0, 0.1)
-    limit = stability_limit(grid, 4.0, frozen_A=False)
-    assert check_time_step(None, grid, params, False) == pytest.approx(0.5 * limit)
+    params = make_model(4.0, 0.1)
+    limit = stability_limit(grid, params)
+    assert check_time_step(None, grid, params) == pytest.approx(0.5 * limit)
     with pytest.raises(TimeStepError, match=r"parameter 'dt' = .* allowed \(0, "):
-        check_time_step(1.01 * limit, grid, params, False)
+        check_time_step(1.01 * limit, grid, params)
     with pytest.raises(TimeStepError, match="'dt'"):
-        check_time_step(-0.1, grid, params, True)
+        check_time_step(-0.1, grid, params.with_vector_potential(FROZEN))
 
 
 def test_stability_limit_is_sharp():
@@ -79,14 +81,14 @@ def test_stability_limit_is_sharp():
     """
     grid = Grid(32, 32, 0.5, 0.5, periodic_x=True, periodic_y=True)
     lat = make_lattice(grid)
-    params = make_params(1.0, 0.0)
-    limit = stability_limit(grid, 1.0, u=5.79, frozen_A=True)
+    params = make_model(1.0, 0.0, vector_potential=FROZEN)
+    limit = stability_limit(grid, params)
     # checkerboard: the highest-frequency mode of the lattice Laplacian
     i, j = np.meshgrid(np.arange(32), np.arange(32), indexing="ij")
     psi0 = 1.0 + 1e-3 * (-1.0) ** (i + j)
     z = jnp.zeros(grid.shape)
     from gl.tdgl import run_steps
     grow = lambda f: float(jnp.max(jnp.abs(run_steps(State(jnp.asarray(psi0, complex), z, z), params, lat,
-                                                          f * limit, 200, frozen_A=True).psi - 1.0)))
+                                                          f * limit, 200).psi - 1.0)))
     assert grow(0.95) < 1e-3
     assert grow(1.05) > 1e-2

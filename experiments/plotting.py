@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .lattice import Lattice  # noqa: E402
+from gl.lattice import Lattice  # noqa: E402
 
 
 def _extent(lat: Lattice):

@@ -1,0 +1,134 @@
+"""Boundary conditions, in one place (docs/model.md, "Boundaries").
+
+* Open edges of the computational box: entries of a ``jnp.roll`` stencil that would wrap across
+  an open edge are masked (:func:`open_edge_masks`); periodic axes wrap.
+* Superconductor–vacuum edges: a link is kept only when both its nodes are superconducting, which
+  gives zero normal supercurrent (W. D. Gropp et al., J. Comput. Phys. 123, 254 (1996)). The
+  link masks are built in :func:`gl.lattice.lattice_from_mask` from :func:`open_edge_masks`.
+* Ghost layers of the fast kernels: zero across open edges, copies of the opposite edge across
+  periodic ones (:func:`with_ghosts`).
+* Gauge compatibility: a uniform field's vector potential must be periodic along periodic axes
+  (:func:`choose_gauge`).
+* Magnetic field outside the sample: plaquettes outside the computational box count as B = H
+  (:func:`field_excess`), so the applied field enters through the box's boundary.
+* Electric potential: insulating (Neumann) edges of a rectangle, ∂μ/∂n = 0, solved exactly by a
+  discrete cosine transform (:func:`solve_poisson_neumann`).
+"""
+from __future__ import annotations
+
+import functools
+
+import jax.numpy as jnp
+import numpy as np
+from jax.scipy.fft import dctn, idctn
+
+from .errors import ParameterError
+from .geometry import Grid
+
+GAUGES = ("symmetric", "landau_x", "landau_y", "periodic")
+
+
+def open_edge_masks(grid: Grid) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean (nx, ny) masks of x- and y-directed entries that do not wrap across an open edge."""
+    ex = np.ones(grid.shape, dtype=bool)
+    ey = np.ones(grid.shape, dtype=bool)
+    if not grid.periodic_x:
+        ex[-1, :] = False
+    if not grid.periodic_y:
+        ey[:, -1] = False
+    return ex, ey
+
+
+def with_ghosts(interior, periodic):
+    """Pad the last two axes of ``interior`` by one ghost layer: zero, or wrapped along periodic axes.
+
+    Args:
+        interior: (..., nx, ny) array. periodic: (periodic_x, periodic_y).
+
+    Returns:
+        (..., nx+2, ny+2) array.
+    """
+    lead = ((0, 0),) * (interior.ndim - 2)
+    new = jnp.pad(interior, lead + ((1, 1), (1, 1)))
+    if periodic[0]:
+        new = new.at[..., 0, :].set(new[..., -2, :]).at[..., -1, :].set(new[..., 1, :])
+    if periodic[1]:
+        new = new.at[..., :, 0].set(new[..., :, -2]).at[..., :, -1].set(new[..., :, 1])
+    return new
+
+
+def choose_gauge(grid: Grid, gauge: str = "auto") -> str:
+    """The gauge for a uniform field on ``grid``: one whose A is periodic along periodic axes.
+
+    Raises:
+        ParameterError: for an unknown gauge, or one incompatible with the periodic axes.
+    """
+    if gauge == "auto":
+        if grid.periodic_x and grid.periodic_y:
+            return "periodic"
+        return "landau_x" if grid.periodic_x else "landau_y" if grid.periodic_y else "symmetric"
+    if gauge not in GAUGES:
+        raise ParameterError(f"parameter 'gauge' = {gauge!r} is unknown: allowed {('auto',) + GAUGES}")
+    if grid.periodic_x and grid.periodic_y:
+        if gauge != "periodic":
+            raise ParameterError(f"parameter 'gauge' = {gauge!r}: a grid periodic in x and y needs 'periodic'")
+    elif (grid.periodic_x and gauge != "landau_x") or (grid.periodic_y and gauge != "landau_y"):
+        raise ParameterError(f"parameter 'gauge' = {gauge!r} is not periodic along the grid's periodic axis: "
+                             "use 'landau_x' for periodic x, 'landau_y' for periodic y")
+    return gauge
+
+
+def field_excess(bz, applied_field, plaquette):
+    """(B − H) on plaquettes inside the box and 0 outside (where B = H): the boundary rule of the field energy."""
+    return (bz - applied_field) * plaquette
+
+
+def require_rectangle(site, periodic: tuple[bool, bool], what: str) -> None:
+    """Raise unless the lattice is a fully superconducting, non-periodic rectangle (the DCT's domain)."""
+    if periodic[0] or periodic[1] or not bool(np.all(np.asarray(site) > 0)):
+        raise ParameterError(f"parameter 'lat': {what} needs a fully superconducting, non-periodic rectangular "
+                             "lattice (the electric potential is solved with insulating edges by a cosine transform)")
+
+
+def neumann_eigenvalues(grid: Grid, spacing=None):
+    """Eigenvalues (≤ 0) of the masked lattice Laplacian of a full rectangle, (nx, ny), DCT-II basis.
+
+    ``spacing`` = (hx, hy) [ξ], possibly traced, replaces the grid's."""
+    hx, hy = (grid.hx, grid.hy) if spacing is None else spacing
+    kx = jnp.asarray(2.0 * (np.cos(np.pi * np.arange(grid.nx) / grid.nx) - 1.0)) / hx ** 2
+    ky = jnp.asarray(2.0 * (np.cos(np.pi * np.arange(grid.ny) / grid.ny) - 1.0)) / hy ** 2
+    return kx[:, None] + ky[None, :]
+
+
+#: up to this many nodes per axis the DCT is a product with a precomputed matrix (faster than an FFT
+#: on small grids, where the FFT's set-up dominates); larger axes use jax.scipy.fft
+DCT_MATRIX_MAX = 256
+
+
+@functools.lru_cache(maxsize=32)
+def _dct_matrix(n: int) -> np.ndarray:
+    """Orthonormal DCT-II matrix C (n, n): C @ x equals scipy's dct(x, type=2, norm='ortho')."""
+    k, i = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    c = np.sqrt(2.0 / n) * np.cos(np.pi * k * (2 * i + 1) / (2 * n))
+    c[0] /= np.sqrt(2.0)
+    return c
+
+
+def _dct2(a, inverse: bool):
+    nx, ny = a.shape
+    if max(nx, ny) > DCT_MATRIX_MAX:
+        return (idctn if inverse else dctn)(a, type=2, norm="ortho")
+    cx, cy = (jnp.asarray(_dct_matrix(n), a.dtype) for n in (nx, ny))
+    if inverse:
+        return cx.T @ a @ cy
+    return cx @ a @ cy.T
+
+
+def solve_poisson_neumann(rhs, eigenvalues):
+    """μ with ∇²μ = rhs on the rectangle (insulating edges) and mean(μ) = 0; rhs must sum to 0.
+
+    Exact for the masked lattice Laplacian: the orthonormal DCT-II diagonalizes it (eigenvalues
+    from :func:`neumann_eigenvalues`); shapes (nx, ny)."""
+    r = _dct2(rhs, inverse=False)
+    safe = jnp.where(eigenvalues == 0.0, 1.0, eigenvalues)
+    return _dct2(jnp.where(eigenvalues == 0.0, 0.0, r / safe), inverse=True)
