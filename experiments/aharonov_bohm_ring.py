@@ -21,12 +21,12 @@ from gl.errors import require_positive
 from gl.io import save_arrays
 from gl.lattice import periodic_chain
 from gl.observables import periodic_winding
-from .plotting import save_figure
 from gl.state import State
 from schrodinger import Potentials, cooper_pair, electron, lowest_eigenpairs
 
 from .common import check, finish, start
 from .config import config_dict
+from .plotting import save_figure
 
 NAME = "aharonov-bohm-ring"
 DESCRIPTION = "Ring spectrum against flux: period h/e (electron) and h/2e (Cooper pair), persistent current."

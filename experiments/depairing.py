@@ -30,7 +30,6 @@ from gl.lattice import make_lattice, periodic_chain
 from gl.minimize import minimize
 from gl.observables import density
 from gl.operators import supercurrent
-from .plotting import save_figure
 from gl.model import FROZEN, make_model
 from gl.state import uniform_state
 from gl.tdgl import check_time_step
@@ -38,6 +37,7 @@ from gl.transport import check_strip, run_biased
 
 from .common import check, finish, start
 from .config import config_dict
+from .plotting import save_figure
 
 NAME = "depairing"
 DESCRIPTION = "Depairing current of a wire (2/(3√3) J0 at |ψ|² = 2/3) and the I–V curve of a current-biased strip."

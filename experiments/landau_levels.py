@@ -23,11 +23,11 @@ from gl.gauge import applied_link_phases
 from gl.geometry import Grid
 from gl.io import save_arrays
 from gl.lattice import make_lattice
-from .plotting import save_figure
 from schrodinger import Potentials, lowest_eigenpairs
 
 from .common import check, finish, start
 from .config import config_dict
+from .plotting import save_figure
 
 NAME = "landau-levels"
 DESCRIPTION = "Landau levels ħω_c(n + ½), degeneracy |q|B/h per area and magnetic length, on a periodic cell."

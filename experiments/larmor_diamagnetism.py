@@ -22,12 +22,12 @@ from gl.gauge import applied_link_phases
 from gl.geometry import Disk, Grid
 from gl.io import save_arrays
 from gl.lattice import make_lattice
-from .plotting import save_figure
 from schrodinger import (Potentials, canonical_angular_momentum, evolve, lowest_eigenpairs, magnetic_moment,
                          position_moments)
 
 from .common import check, finish, start
 from .config import config_dict
+from .plotting import save_figure
 
 NAME = "larmor-diamagnetism"
 DESCRIPTION = "Larmor diamagnetism of a trapped charge: χ = −q²⟨r²⟩/4m and Δμ = −(q²B/4m)Δ⟨r²⟩."

@@ -24,13 +24,13 @@ from gl.gauge import applied_link_phases, magnetic_field, plaquette_circulation
 from gl.geometry import Disk, Grid
 from gl.io import save_arrays
 from gl.lattice import make_lattice
-from .plotting import save_figure
 from gl.state import State
 from gl.units import ELEMENTARY_CHARGE, PLANCK_H
 from schrodinger import Potentials, current, evolve, lowest_eigenpairs
 
 from .common import check, finish, start
 from .config import config_dict
+from .plotting import save_figure
 
 NAME = "london-from-psi"
 DESCRIPTION = "First and second London equations and the energy–phase relation (483.6 GHz/mV) from Ψ."

@@ -27,12 +27,12 @@ from gl.io import save_arrays
 from gl.lattice import make_lattice
 from gl.minimize import minimize
 from gl.observables import density
-from .plotting import save_figure
 from gl.model import make_model
 from gl.state import uniform_state
 
 from .common import check, finish, start
 from .config import config_dict
+from .plotting import save_figure
 
 NAME = "meissner"
 DESCRIPTION = "London screening of a parallel field by a slab and a disk; fitted λ; surface |ψ| up to H_sh."

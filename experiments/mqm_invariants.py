@@ -23,12 +23,12 @@ from gl.gauge import applied_link_phases, gauge_transform, magnetic_field
 from gl.geometry import Disk, Grid
 from gl.io import save_arrays
 from gl.lattice import make_lattice
-from .plotting import save_figure
 from gl.state import State
 from schrodinger import Potentials, continuity_residual, crank_nicolson_step, current, energy, evolve, norm
 
 from .common import check, finish, start
 from .config import config_dict
+from .plotting import save_figure
 
 NAME = "mqm-invariants"
 DESCRIPTION = "Norm conservation over 10⁴ steps, continuity residual order, gauge invariance of Ψ dynamics."

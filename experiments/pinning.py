@@ -10,10 +10,13 @@ fields):
   (the matching effect: e.g. C. Reichhardt, C. J. Olson and F. Nori, Phys. Rev. B 57, 7937
   (1998); experiments: M. Baert et al., Phys. Rev. Lett. 74, 3269 (1995)). Check: fraction of
   vortices within a pin radius (+ one lattice spacing) of a pin ≥ 90%.
-* Field ramps: H(t) ramped up to ``loop_field_ratio``·H₁ and back to 0, with and without pins;
-  the magnetization M(H) is recorded along the way. Pins hold flux on the way down (Bean-like
-  irreversibility), so the loop is wider with pins. Check: the width ∫|M_down(H) − M_up(H)| dH
-  is larger with pins than without.
+* Field ramps: H(t) ramped up to ``loop_field_ratio``·H₁ and back to 0, with and without pins,
+  on a larger film (``loop_pins_per_side``); M(H) and the vortex count are recorded along the
+  way. Pins hold flux on the way down (bulk pinning): check that more vortices remain at H = 0
+  (remanent flux) with pins than without. The loop width ∫|M_down(H) − M_up(H)| dH is reported
+  for both, not checked: in this unscreened, mesoscopic limit it is set by the edge barrier
+  to vortex entry and exit and by the superfluid density the pins remove, and it comes out
+  *narrower* with pins (see the summary's ``loop_width_ratio``).
 * Field cooling: T(t) ramped from above T_c to the working temperature at fixed H = H₁, then H
   ramped to 0 and held. Check: the vortex count at the end of cooling is within ±1 of the
   cooling flux H₁S/Φ0. Without screening (A frozen) the unscreened logarithmic repulsion and the edge
@@ -68,8 +71,9 @@ class Config:
     pin_depth: float = 3.0             #: ε inside a pin is 1 − pin_depth (> 1: normal-metal inclusion)
     grid_spacing_xi: float = 0.5       #: lattice spacing in units of ξ(T), ≤ 1
     relax_ns: float = 1.2              #: TDGL time of the matching-field quench
+    loop_pins_per_side: int = 5        #: size of the film of the field-ramp protocol, in array cells
     loop_field_ratio: float = 1.5      #: top of the field ramp, in units of the matching field H₁
-    loop_ramp_ns: float = 1.2          #: duration of the ramp up (and of the ramp down)
+    loop_ramp_ns: float = 3.5          #: duration of the ramp up (and of the ramp down)
     cooling_start_K: float = 7.75      #: temperature at the start of field cooling (above T_c)
     cooling_rate_K_per_ns: float = 1.0  #: cooling rate
     field_removal_ns: float = 0.25     #: duration of the ramp of H from H₁ to 0 after cooling
@@ -86,8 +90,10 @@ def _inputs(cfg: Config):
     if mat.resistivity is None:
         raise ParameterError(f"parameter 'material' = {cfg.material!r} has no normal-state resistivity: the time "
                              "unit t0 = μ0λ²/ρ_n is needed for the ramps in ns (use a film preset, e.g. 'Nb-film')")
-    if isinstance(cfg.pins_per_side, bool) or cfg.pins_per_side < 1:
-        raise ParameterError(f"parameter 'pins_per_side' = {cfg.pins_per_side!r} is out of range: must be an integer ≥ 1")
+    for key in ("pins_per_side", "loop_pins_per_side"):
+        n = getattr(cfg, key)
+        if isinstance(n, bool) or n < 1:
+            raise ParameterError(f"parameter '{key}' = {n!r} is out of range: must be an integer ≥ 1")
     a = units.length_to_gl(require_positive("pin_spacing_nm", cfg.pin_spacing_nm, "nm") * 1e-9)
     R = units.length_to_gl(require_positive("pin_radius_nm", cfg.pin_radius_nm, "nm") * 1e-9)
     if R >= a / 2:
@@ -177,15 +183,20 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
     t_ramp = cfg.loop_ramp_ns * ns
     ramp = [(0.0, 0.0), (t_ramp, cfg.loop_field_ratio * b1), (2 * t_ramp, 0.0)]
     loops = {}
-    for label, e in (("pins", eps), ("no_pins", 1.0)):
+    L_loop = a * cfg.loop_pins_per_side
+    g_loop = Grid.covering(L_loop, L_loop, cfg.grid_spacing_xi)
+    lat_loop = make_lattice(g_loop, Rectangle(L_loop, L_loop), dtype=real)
+    eps_loop = pinning_landscape(g_loop, square_pin_array(L_loop, L_loop, a), R, cfg.pin_depth)
+    for label, e in (("pins", eps_loop), ("no_pins", 1.0)):
         m = make_model(kappa, ramp, epsilon=e, vector_potential=UNIFORM, dtype=real)
-        _, rows = _run_protocol(m, lat, grid, real, 2 * t_ramp, cfg.seed, kappa, amplitude=0.0)
+        _, rows = _run_protocol(m, lat_loop, g_loop, real, 2 * t_ramp, cfg.seed, kappa, amplitude=0.0)
         H, M = rows[:, 1], rows[:, 3]
         loops[label] = {"H": H, "M": M, "area": _loop_width(rows[:, 0], H, M, t_ramp), "n_vortices": rows[:, 4]}
         arrays.update({f"loop_{label}_H_Bc2": H, f"loop_{label}_M_Bc2": M, f"loop_{label}_n_vortices": rows[:, 4]})
     loop_ratio = loops["pins"]["area"] / max(loops["no_pins"]["area"], 1e-300)
-    checks.append(check_at_least("M(H) loop width ∫|M_down − M_up| dH with pins / without (wider: > 1)", loop_ratio,
-                                 1.0 + 1e-9, "1"))
+    remanent = {k: float(loops[k]["n_vortices"][-1]) for k in loops}
+    checks.append(check_at_least("field ramp: remanent vortices at H = 0, with pins minus without (> 0)",
+                                 remanent["pins"] - remanent["no_pins"], 1.0, "vortices"))
 
     # 3. field cooling at H1, then the field removed: without screening (UNIFORM) and with (BULK, trap_kappa)
     T_ref = cfg.temperature_K / mat.Tc
@@ -222,7 +233,8 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
         "matching_field_mT": b1 * units.Bc2 * 1e3, "matching_field_Bc2": b1,
         "matching": {"n_vortices": v_match["n_vortices"], "n_antivortices": v_match["n_antivortices"],
                      "fraction_on_pins": fraction, "minimize_iterations": res.iterations},
-        "loop_area_Bc2sq": {k: loops[k]["area"] for k in loops}, "loop_area_ratio": loop_ratio,
+        "loop_width_Bc2sq": {k: loops[k]["area"] for k in loops}, "loop_width_ratio": loop_ratio,
+        "loop_remanent_vortices": remanent, "loop_film_size_xi": L_loop,
         "field_cooling": {"cooling_flux_Phi0": cooling_flux,
                           **{k: {"at_end_of_cooling": fc[k]["cooled"], "after_field_removed": fc[k]["trapped"]}
                              for k in fc}, "screened_kappa": cfg.trap_kappa,

@@ -38,12 +38,12 @@ from gl.lattice import make_lattice, periodic_chain, plaquette_region
 from gl.minimize import minimize
 from gl.observables import density, fluxoid, periodic_winding
 from gl.operators import covariant_laplacian
-from .plotting import save_figure
 from gl.model import FROZEN, make_model
 from gl.state import State, random_state
 
 from .common import check, finish, start
 from .config import config_dict
+from .plotting import save_figure
 
 NAME = "ring-fluxoid"
 DESCRIPTION = "Ring fluxoid: energy parabolas, hysteresis, field-cooling staircase, Little–Parks."

@@ -15,10 +15,10 @@ import numpy as np
 
 from gl.gauge import applied_link_phases
 from gl.observables import density
-from .plotting import plt, save_figure
 from gl.transport import run_biased
 
 from .depairing import J_DEPAIRING, strip_setup
+from .plotting import plt, save_figure
 
 KEYS = {"applied_current": "J0", "strip_field": "Bc2"}
 

@@ -29,12 +29,12 @@ from gl.geometry import Disk, Grid
 from gl.io import save_state
 from gl.lattice import make_lattice, plaquette_region
 from gl.minimize import minimize
-from .plotting import plot_density, save_figure
 from gl.model import make_model
 from gl.state import State
 
 from .common import check, finish, start
 from .config import config_dict
+from .plotting import plot_density, save_figure
 
 NAME = "vortex"
 DESCRIPTION = "Isolated vortex: flux Φ0, Clem core profile, K0 field tail, supercurrent vs depairing current."

@@ -25,11 +25,11 @@ from gl.errors import ParameterError, require_positive
 from gl.geometry import Grid, Rectangle
 from gl.io import save_arrays
 from gl.lattice import make_lattice
-from .plotting import plot_density, save_figure
 from gl.model import FROZEN, make_model
 
 from .common import check, finish, quench_and_relax, start
 from .config import config_dict
+from .plotting import plot_density, save_figure
 
 NAME = "vortex-lattice"
 DESCRIPTION = "Abrikosov lattice in a magnetically periodic cell; β_A, M(H) and H_c2."

@@ -2,7 +2,7 @@
 flux, and gauge transformations.
 
 Link phases are line integrals a = ∫A·dl along each link (A in ξ B_c2, lengths in ξ), the link
-variable is U = exp(−i a) (DESIGN.md; Gropp et al., J. Comput. Phys. 123, 254 (1996), Eq. 3.2).
+variable is U = exp(−i a) (docs/model.md, "Discretization"; Gropp et al., J. Comput. Phys. 123, 254 (1996), Eq. 3.2).
 The flux through plaquette (i, j) is the counter-clockwise sum
 Φ_p = a_x[i, j] + a_y[i+1, j] − a_x[i, j+1] − a_y[i, j], and B_z = Φ_p / (hx hy) in B_c2.
 In these units one flux quantum is Φ0 = 2π. Since only U = exp(−i a) is physical, the plaquette

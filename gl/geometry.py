@@ -14,8 +14,6 @@ import dataclasses
 import math
 
 import numpy as np
-from matplotlib.path import Path
-
 from .errors import ParameterError, require_positive
 
 
@@ -208,10 +206,20 @@ class Polygon(Region):
             raise ParameterError("parameter 'vertices' is out of range: need ≥ 3 points enclosing a non-zero area")
 
     def contains(self, x, y):
-        pts = np.stack([np.ravel(x), np.ravel(y)], axis=1)
-        inside = Path(np.asarray(self.vertices)).contains_points(pts, radius=1e-9)
-        inside |= Path(np.asarray(self.vertices)[::-1]).contains_points(pts, radius=1e-9)
-        return inside.reshape(np.shape(x))
+        """Even-odd ray casting; points within 1e-9 ξ of an edge count as inside."""
+        px, py = np.ravel(np.asarray(x, dtype=float)), np.ravel(np.asarray(y, dtype=float))
+        v = np.asarray(self.vertices)
+        inside = np.zeros(px.shape, dtype=bool)
+        on_edge = np.zeros(px.shape, dtype=bool)
+        for (x0, y0), (x1, y1) in zip(v, np.roll(v, -1, axis=0)):
+            crosses = (y0 > py) != (y1 > py)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                x_cross = x0 + (py - y0) * (x1 - x0) / (y1 - y0)
+            inside ^= crosses & (px < x_cross)
+            dx, dy = x1 - x0, y1 - y0
+            t = np.clip(((px - x0) * dx + (py - y0) * dy) / (dx * dx + dy * dy), 0.0, 1.0)
+            on_edge |= np.hypot(px - (x0 + t * dx), py - (y0 + t * dy)) <= 1e-9
+        return (inside | on_edge).reshape(np.shape(x))
 
     def area(self):
         v = np.asarray(self.vertices)

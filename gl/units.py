@@ -1,6 +1,6 @@
 """Physical constants, material presets and conversion between SI and dimensionless GL units.
 
-Dimensionless units used everywhere inside :mod:`gl` (see DESIGN.md):
+Dimensionless units used everywhere inside :mod:`gl` (docs/model.md, "Units"):
 
 ===================  =========================  ===================================  ===============
 limit       ξ(T)                       λ(T)                                 κ

@@ -1,4 +1,4 @@
-"""Fluxoid quantization on lattice contours (DESIGN.md 'fluxoid' row).
+"""Fluxoid quantization on lattice contours (docs/model.md, "Discretization").
 
 The fluxoid (1/2π)[Φ + ∮(∇θ − A)·dl] around any closed contour in the superconductor is an
 integer to round-off (London); it is 0 around a vortex-free disk, equals the number of vortices

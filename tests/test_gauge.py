@@ -1,4 +1,4 @@
-"""Gauge invariance of the lattice GL model (DESIGN.md: 'gauge invariance' row).
+"""Gauge invariance of the lattice GL model (docs/model.md, "Discretization").
 
 Under ψ → ψ e^{iχ}, a_ij → a_ij + χ_j − χ_i the free energy, |ψ|, the supercurrent, B and the
 vorticity must be unchanged to round-off, for an arbitrary (random, large) χ.

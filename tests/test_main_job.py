@@ -33,13 +33,13 @@ def default_run(tmp_path_factory):
 
 
 def test_default_vortex_count_matches_applied_flux(default_run):
-    """Vortex count of the default (Nb, 10 µm square, 1.25 mT ≈ 60 Φ0) lies in the expected range.
+    """Vortex count of the default (dirty Nb film, 2.5 µm square, 20 mT ≈ 60 Φ0) lies in the expected range.
 
     Range (see ``expected_vortex_range``): at most the applied flux N_Φ = b·S/2π, because with A
     frozen the interior vortex density equals the applied flux density and the edge Meissner
     current keeps a vortex-free strip along the edges; at least the flux through the interior
     left after removing a strip one triangular-lattice spacing wide along every edge.
-    For the default: about 33.7 ≤ N ≤ 60.4.
+    For the default: about 31.6 ≤ N ≤ 60.4.
     """
     out, s = default_run
     W, H = s["film_size_xi"]

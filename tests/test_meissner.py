@@ -1,4 +1,4 @@
-"""Meissner screening of a parallel field by a slab (London theory, DESIGN.md first row).
+"""Meissner screening of a parallel field by a slab (London theory; docs/model.md, "The model").
 
 At κ ≫ 1 and H ≪ H_c1 the field inside a slab of thickness d is B(x) = H cosh(x/λ)/cosh(d/2λ)
 (Tinkham, Introduction to Superconductivity, Eq. 2.5 with both faces exposed). In ξ units

@@ -1,6 +1,6 @@
 """TDGL dynamics: it is the gradient flow of the discrete free energy, so F never increases.
 
-DESIGN.md: u ∂tψ = (∇ − iA)²ψ + (1 − |ψ|²)ψ, σ ∂tA = J_s − κ²∇×∇×A. On the lattice the right-hand
+docs/model.md, "The model": u ∂tψ = (∇ − iA)²ψ + (1 − |ψ|²)ψ, σ ∂tA = J_s − κ²∇×∇×A. On the lattice the right-hand
 sides must equal −(1/hxhy) ∂F/∂ψ* and −(1/2hxhy) ∂F/∂A exactly (to round-off).
 """
 import jax
