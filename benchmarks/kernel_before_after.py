@@ -11,8 +11,12 @@ superconducting, open edges) and precision (float32 = complex64 ψ, float64 = co
 worker per code runs all cases below; the two codes alternate, ``--rounds`` times each. In a
 worker every case is compiled and warmed up by one call, then timed ``--timed`` times; n_steps is
 fixed per (case, n, precision) by the first worker so that a call takes about ``--target`` s
-(≥ 0.5 s), and both codes run the same steps. The rate is site-updates (n²·steps) per second; the
-table shows the median over all timed calls of all rounds and the new/old ratio of medians.
+(a worker whose call took < 0.5 s times again with twice the steps), and both codes run the same
+steps unless that happened. The rate is site-updates (n²·steps) per second of
+wall time; the table shows the median over all timed calls of all rounds and the new/old ratio of
+medians, the ratio of the best calls ("best"), the ratio of medians of site-updates per
+CPU-second of the process (all its threads; "cpu", less sensitive to other processes taking
+turns on the cores), and the ratio in each round (the two adjacent workers).
 
 Cases (uniform ε = 1, u = 5.79, constant H = 0.1 B_c2, ψ = 1 at the start, dt = 0.05 t0 frozen,
 0.0075 t0 bulk):
@@ -54,6 +58,7 @@ from pathlib import Path
 
 H, U, SIGMA, KAPPA, SPACING = 0.1, 5.79, 1.0, 2.0, 0.5
 DT_FROZEN, DT_BULK = 0.05, 0.0075
+MIN_TIMING_S = 0.5   # every timed call is at least this long (else timed again with twice the steps)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -174,7 +179,8 @@ def _new_cases(n, real, bulk):
     return cases
 
 
-def worker(code: str, n: int, precision: str, bulk: bool, steps: dict, timed: int, target: float) -> dict:
+def worker(code: str, n: int, precision: str, bulk: bool, steps: dict, timed: int, target: float,
+           cases_wanted=None) -> dict:
     import jax
 
     jax.config.update("jax_enable_x64", True)
@@ -187,6 +193,8 @@ def worker(code: str, n: int, precision: str, bulk: bool, steps: dict, timed: in
     out = {"code": code, "gl": str(Path(gl.__file__).parent), "n": n, "precision": precision,
            "loadavg_1min_at_start": load, "cases": {}}
     for name, run in cases.items():
+        if cases_wanted and name not in cases_wanted:
+            continue
         run(2)                                    # compile (n_steps is traced: no recompilation below)
         k = steps.get(name)
         if k is None:                             # calibrate: one call of a known size, then scale
@@ -196,12 +204,18 @@ def worker(code: str, n: int, precision: str, bulk: bool, steps: dict, timed: in
             per_step = (time.perf_counter() - t) / k0
             k = max(2, 2 * math.ceil(target / per_step / 2))
         run(k)                                    # warm-up call at the timed size
-        times = []
-        for _ in range(timed):
-            t = time.perf_counter()
-            run(k)
-            times.append(time.perf_counter() - t)
-        out["cases"][name] = {"steps": k, "times_s": times, "rates": [n * n * k / x for x in times]}
+        while True:
+            times, cpu = [], []
+            for _ in range(timed):
+                c, t = time.process_time(), time.perf_counter()
+                run(k)
+                times.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)
+            if min(times) >= MIN_TIMING_S:
+                break
+            k *= 2                                # a call under 0.5 s: time again with twice the steps
+        out["cases"][name] = {"steps": k, "times_s": times, "cpu_s": cpu, "rates": [n * n * k / x for x in times],
+                              "cpu_rates": [n * n * k / x for x in cpu]}
     return out
 
 
@@ -230,11 +244,13 @@ def main(argv=None):
     p.add_argument("--old", default="/tmp/old_main", help="checkout of the code before the change")
     p.add_argument("--new", default=str(ROOT), help="checkout of the code after the change")
     p.add_argument("--sizes", type=int, nargs="+", default=[512, 1024, 2048])
-    p.add_argument("--bulk-sizes", type=int, nargs="+", default=[512, 1024])
+    p.add_argument("--bulk-sizes", type=int, nargs="*", default=[512, 1024])
     p.add_argument("--precisions", nargs="+", default=["float32", "float64"])
+    p.add_argument("--cases", nargs="+", default=None,
+                   help="only these cases (frozen_uniform frozen_uniform_sym frozen_links run_frozen bulk)")
     p.add_argument("--rounds", type=int, default=5, help="worker pairs (old, new) per grid and precision")
     p.add_argument("--timed", type=int, default=2, help="timed calls per case in each worker")
-    p.add_argument("--target", type=float, default=0.75, help="seconds per timed call (sets the steps)")
+    p.add_argument("--target", type=float, default=0.8, help="seconds per timed call (sets the steps)")
     p.add_argument("--out", default=str(Path(__file__).resolve().parent / "kernel_before_after.json"))
     args = p.parse_args(argv)
     if args.worker:
@@ -253,7 +269,7 @@ def main(argv=None):
             for r in range(args.rounds):
                 for code in ("old", "new") if r % 2 == 0 else ("new", "old"):
                     spec = {"n": n, "precision": prec, "bulk": n in args.bulk_sizes, "steps": steps,
-                            "timed": args.timed, "target": args.target}
+                            "timed": args.timed, "target": args.target, "cases_wanted": args.cases}
                     env = dict(os.environ, PYTHONPATH=str(trees[code]))
                     res = subprocess.run([sys.executable, __file__, "--worker", code, "--spec", json.dumps(spec)],
                                          capture_output=True, text=True, env=env, cwd=str(trees[code]))
@@ -277,21 +293,37 @@ def main(argv=None):
         for prec in args.precisions:
             sel = [r for r in records if r["n"] == n and r["precision"] == prec]
             for new_case, old_case in pairs:
-                old = [x for r in sel if r["code"] == "old" for x in r["cases"].get(old_case, {}).get("rates", [])]
-                new = [x for r in sel if r["code"] == "new" for x in r["cases"].get(new_case, {}).get("rates", [])]
+                get = lambda code, case, key: [x for r in sel if r["code"] == code
+                                               for x in r["cases"].get(case, {}).get(key, [])]
+                old, new = get("old", old_case, "rates"), get("new", new_case, "rates")
                 if not old or not new:
                     continue
+                old_cpu, new_cpu = get("old", old_case, "cpu_rates"), get("new", new_case, "cpu_rates")
+                # per round: new/old of the two adjacent workers (same conditions, as far as interleaving gives)
+                per_round = []
+                for rd in sorted({r["round"] for r in sel}):
+                    o = [x for r in sel if r["round"] == rd and r["code"] == "old" for x in r["cases"].get(old_case, {}).get("rates", [])]
+                    w = [x for r in sel if r["round"] == rd and r["code"] == "new" for x in r["cases"].get(new_case, {}).get("rates", [])]
+                    if o and w:
+                        per_round.append(_median(w) / _median(o))
                 t_min = min(t for r in sel for c in (r["cases"].get(new_case), r["cases"].get(old_case)) if c
                             for t in c["times_s"])
                 rows.append({"n": n, "precision": prec, "case_new": new_case, "case_old": old_case,
                              "old_Msite_per_s": _median(old) / 1e6, "new_Msite_per_s": _median(new) / 1e6,
                              "ratio_new_over_old": _median(new) / _median(old),
                              "old_range": [min(old) / 1e6, max(old) / 1e6], "new_range": [min(new) / 1e6, max(new) / 1e6],
+                             "ratio_of_best": max(new) / max(old), "ratio_per_round": per_round,
+                             "old_Msite_per_cpu_s": _median(old_cpu) / 1e6 if old_cpu else None,
+                             "new_Msite_per_cpu_s": _median(new_cpu) / 1e6 if new_cpu else None,
+                             "ratio_cpu": _median(new_cpu) / _median(old_cpu) if old_cpu and new_cpu else None,
                              "timings_per_side": [len(old), len(new)], "shortest_timing_s": t_min})
-    print(f"\n{'n':>5} {'precision':>9} {'new case':<19} {'old case':<15} {'old M/s':>8} {'new M/s':>8} {'new/old':>8}")
+    print(f"\n{'n':>5} {'precision':>9} {'new case':<19} {'old case':<15} {'old M/s':>8} {'new M/s':>8} {'new/old':>8} "
+          f"{'best':>6} {'cpu':>6}  per round")
     for r in rows:
+        cpu = f"{r['ratio_cpu']:>6.3f}" if r["ratio_cpu"] else f"{'-':>6}"
         print(f"{r['n']:>5} {r['precision']:>9} {r['case_new']:<19} {r['case_old']:<15} {r['old_Msite_per_s']:>8.1f} "
-              f"{r['new_Msite_per_s']:>8.1f} {r['ratio_new_over_old']:>8.3f}")
+              f"{r['new_Msite_per_s']:>8.1f} {r['ratio_new_over_old']:>8.3f} {r['ratio_of_best']:>6.3f} {cpu}  "
+              + " ".join(f"{x:.2f}" for x in r["ratio_per_round"]))
     import jax
     meta = {"machine": f"{platform.machine()} {platform.processor()}, {os.cpu_count()} cores",
             "jax": jax.__version__, "old_tree": str(trees["old"]), "new_tree": str(trees["new"]),

@@ -2,7 +2,8 @@
 
 Usage:  python benchmarks/vs_pytdgl.py [--tdgl-python PATH] [--gamma 0 10] [--h 1 0.5 0.35]
                                       [--edge 1 0.5 0.35] [--t-final 300] [--dtype float64]
-                                      [--no-mu0] [--out FILE.json]
+                                      [--no-mu0] [--dt-fraction 0.5] [--pytdgl-dt-max DT] [--pytdgl-only]
+                                      [--out FILE.json]
 
 Problem: a 20ξ × 20ξ square film, κ = 2, A frozen at the applied field 0.2 B_c2 (no screening),
 ψ = 1 everywhere at t = 0 (pyTDGL's default initial state), evolved for 300 of pyTDGL's time
@@ -20,9 +21,12 @@ the electric potential (``run_steps`` then runs the fast frozen-A kernel ``gl.ke
 pure relaxation: it has the same stationary states but a different vortex entry, and is shown
 for its speed, not paired with pyTDGL.
 
-Our time step is half the forward-Euler stability limit ``gl.tdgl.stability_limit(grid, model)``
-(which shrinks by √(1 + γ²) for the generalized TDGL), rounded so the steps end at exactly
-``--t-final``. pyTDGL runs with its default adaptive time step.
+Our time step is ``--dt-fraction`` (default ½) of the forward-Euler stability limit
+``gl.tdgl.stability_limit(grid, model)`` (which shrinks by √(1 + γ²) for the generalized TDGL),
+rounded so the steps end at exactly ``--t-final``. pyTDGL runs with its adaptive time step, capped
+at ``--pytdgl-dt-max`` (default: pyTDGL's own dt_max = 0.1). Both are there to check that the
+vortex counts do not depend on the time step. Vortex counts are also recorded at six times
+(every ``--t-final``/6) to compare when vortices enter.
 
 Resolutions: ours a square lattice of spacing ``--h`` [ξ] (the smallest grid with spacing ≤ h
 covering the film, ``gl.geometry.Grid.covering``); pyTDGL a Delaunay mesh of
@@ -57,7 +61,7 @@ HISTORY = 6          # vortex counts are also recorded at t_final·k/HISTORY, k 
 
 
 def worker_ours(h: float, t_final: float = T_FINAL, model: str = "mu", gamma: float = 0.0,
-                precision: str = "float64") -> dict:
+                precision: str = "float64", dt_fraction: float = 0.5) -> dict:
     """Our run at spacing ``h``: ``model`` "mu" keeps the electric potential (the same equations
     as pyTDGL); "mu0" drops it (μ = 0, the fast frozen-A kernel)."""
     import math
@@ -81,7 +85,7 @@ def worker_ours(h: float, t_final: float = T_FINAL, model: str = "mu", gamma: fl
     lat = make_lattice(grid, Rectangle(SIDE, SIDE), dtype=real)
     mdl = make_model(KAPPA, FIELD, u=U, gamma=gamma, vector_potential=UNIFORM, electric_potential=(model == "mu"),
                      dtype=real)
-    dt = 0.5 * stability_limit(grid, mdl)
+    dt = dt_fraction * stability_limit(grid, mdl)
     seg = int(math.ceil(t_final / HISTORY / dt))     # steps per history segment
     n_steps = HISTORY * seg
     dt = t_final / n_steps
@@ -96,7 +100,7 @@ def worker_ours(h: float, t_final: float = T_FINAL, model: str = "mu", gamma: fl
     what = "with mu (run_steps, electric_potential=True" if model == "mu" else "mu = 0 (run_steps, fast kernel"
     return {"code": f"this project, {what}, {cplx})", "model": model, "gamma": gamma, "resolution": f"h = {h} xi",
             "h": h, "spacing": [grid.hx, grid.hy], "sites": grid.nx * grid.ny, "steps": n_steps, "dt": dt,
-            "wall_s": wall, "vortices": v["n_vortices"], "antivortices": v["n_antivortices"],
+            "dt_fraction_of_limit": dt_fraction, "wall_s": wall, "vortices": v["n_vortices"], "antivortices": v["n_antivortices"],
             "finite": bool(jnp.all(jnp.isfinite(state.psi))), "history_t_net_vortices": history,
             "device": str(jax.devices()[0])}
 
@@ -112,7 +116,7 @@ def _triangle_windings(theta, tri):
     return np.rint(wind / (2 * np.pi)).astype(int)
 
 
-def worker_pytdgl(edge: float, t_final: float = T_FINAL, gamma: float = 0.0) -> dict:
+def worker_pytdgl(edge: float, t_final: float = T_FINAL, gamma: float = 0.0, dt_max: float | None = None) -> dict:
     import tempfile
 
     import h5py
@@ -131,7 +135,9 @@ def worker_pytdgl(edge: float, t_final: float = T_FINAL, gamma: float = 0.0) -> 
     t_mesh = time.perf_counter() - t0
     bc2_mT = 2.067833848e-15 / (2 * np.pi * (xi_um * 1e-6) ** 2) * 1e3
     out_file = os.path.join(tmp.name, "run.h5")
-    options = tdgl.SolverOptions(solve_time=t_final, field_units="mT", progress_interval=0, output_file=out_file)
+    extra = {} if dt_max is None else {"dt_max": dt_max}
+    options = tdgl.SolverOptions(solve_time=t_final, field_units="mT", progress_interval=0, output_file=out_file,
+                                 **extra)
     solution = tdgl.solve(device, options, applied_vector_potential=FIELD * bc2_mT)
     psi = solution.tdgl_data.psi
     wall = time.perf_counter() - t0
@@ -152,7 +158,7 @@ def worker_pytdgl(edge: float, t_final: float = T_FINAL, gamma: float = 0.0) -> 
             "resolution": f"max_edge_length = {edge} xi", "h": edge,
             "sites": int(len(device.mesh.sites)), "wall_s": wall, "mesh_s": t_mesh,
             "solve_steps": solve_steps, "vortices": int(w[w > 0].sum()), "antivortices": int(-w[w < 0].sum()),
-            "history_t_net_vortices": history}
+            "history_t_net_vortices": history, "dt_max": options.dt_max}
 
 
 def _run(cmd: list[str], env=None) -> dict:
@@ -179,28 +185,33 @@ def main(argv=None):
     p.add_argument("--t-final", type=float, default=T_FINAL, help="evolution time [τ0 = t0] (300)")
     p.add_argument("--dtype", choices=["float32", "float64"], default="float64", help="our precision")
     p.add_argument("--no-mu0", action="store_true", help="skip our mu = 0 rows")
+    p.add_argument("--dt-fraction", type=float, default=0.5, help="our dt as a fraction of the stability limit")
+    p.add_argument("--pytdgl-dt-max", type=float, default=None, help="pyTDGL's dt_max (default: its own, 0.1)")
+    p.add_argument("--pytdgl-only", action="store_true", help="skip our rows")
     p.add_argument("--out", default="benchmarks/vs_pytdgl.json")
     args = p.parse_args(argv)
     if args.worker:
         g = args.gamma[0]
         if args.worker == "ours":
-            print(json.dumps(worker_ours(args.res, args.t_final, args.model, g, args.dtype)))
+            print(json.dumps(worker_ours(args.res, args.t_final, args.model, g, args.dtype, args.dt_fraction)))
         else:
-            print(json.dumps(worker_pytdgl(args.res, args.t_final, g)))
+            print(json.dumps(worker_pytdgl(args.res, args.t_final, g, args.pytdgl_dt_max)))
         return
     root = Path(__file__).resolve().parent.parent
     env = dict(os.environ, PYTHONPATH=str(root))
     rows = []
     for g in args.gamma:
-        for model in ("mu",) if args.no_mu0 else ("mu", "mu0"):
+        for model in () if args.pytdgl_only else ("mu",) if args.no_mu0 else ("mu", "mu0"):
             for h in args.h:
                 rows.append(_run([sys.executable, __file__, "--worker", "ours", "--res", str(h), "--t-final",
-                                  str(args.t_final), "--model", model, "--gamma", str(g), "--dtype", args.dtype], env))
+                                  str(args.t_final), "--model", model, "--gamma", str(g), "--dtype", args.dtype,
+                                  "--dt-fraction", str(args.dt_fraction)], env))
                 print(json.dumps(rows[-1]), flush=True)
         if args.tdgl_python.lower() != "none":
             for e in args.edge:
+                extra = [] if args.pytdgl_dt_max is None else ["--pytdgl-dt-max", str(args.pytdgl_dt_max)]
                 rows.append(_run([args.tdgl_python, __file__, "--worker", "pytdgl", "--res", str(e), "--t-final",
-                                  str(args.t_final), "--gamma", str(g)]))
+                                  str(args.t_final), "--gamma", str(g)] + extra))
                 print(json.dumps(rows[-1]), flush=True)
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores")
     print(f"{'γ':>4} {'code':<62} {'resolution':<26} {'sites':>7} {'wall s':>8} {'vortices':>9} {'anti':>5}")
@@ -222,7 +233,8 @@ def main(argv=None):
     with open(args.out, "w") as fh:
         json.dump({"problem": {"side_xi": SIDE, "kappa": KAPPA, "field_Bc2": FIELD, "t_final": args.t_final, "u": U,
                                "gamma": args.gamma, "time_unit_conversion": 1.0, "our_dtype": args.dtype,
-                               "our_dt": "0.5 x stability_limit(grid, model)"},
+                               "our_dt": f"{args.dt_fraction} x stability_limit(grid, model)",
+                               "pytdgl_dt_max": args.pytdgl_dt_max or "default (0.1)"},
                    "machine": f"{platform.machine()}, {os.cpu_count()} cores", "rows": rows,
                    "like_resolution": like}, fh, indent=2)
     print(f"written {args.out}")

@@ -20,6 +20,8 @@ _MODULES = {
     "london-from-psi": "experiments.london_from_psi",
     "larmor-diamagnetism": "experiments.larmor_diamagnetism",
     "pinning": "experiments.pinning",
+    "hirsch-electrodynamics": "experiments.hirsch_electrodynamics",
+    "kinetic-meissner": "experiments.kinetic_meissner",
 }
 
 DEFAULT_EXPERIMENT = "vortex-film"

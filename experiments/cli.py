@@ -3,10 +3,15 @@
     glsim run [EXPERIMENT] [--config FILE.toml] [--set key=value …] [--out DIR] [--resume]
     glsim sweep EXPERIMENT --over KEY=START:STOP:N [--over …] [--config FILE.toml] [--set key=value …]
                 [--out DIR] [--chunk N]
+    glsim fit MODEL DATA.csv [--params a,b] [--fix key=value …] [--window default|all] [--starts N]
+              [--likelihood least_squares|gaussian] [--seed S] [--out DIR]
+    glsim fit --list
     glsim list
 
 ``EXPERIMENT`` defaults to ``vortex-film``. Results go to ``DIR`` (default
 ``results/EXPERIMENT``): HDF5 data, summary.json, PNG figures and checkpoint.h5.
+``glsim fit`` fits a registered model to a CSV file (experiments/fitting.py) and writes fit.json,
+fit.png and fit_curve.csv to ``DIR`` (default ``results/fit-MODEL``).
 """
 from __future__ import annotations
 
@@ -37,13 +42,55 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--out", help="output folder (default results/sweep-EXPERIMENT)")
     w.add_argument("--chunk", type=int, default=64, help="points per compiled call (default 64)")
     w.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    f = sub.add_parser("fit", help="fit a model's parameters to data in a CSV file")
+    f.add_argument("model", nargs="?", help="a fit model (see glsim fit --list)")
+    f.add_argument("data", nargs="?", help="CSV file: '#' comments, a header with units in the column names")
+    f.add_argument("--params", help="comma-separated parameters to fit (default: all not fixed)")
+    f.add_argument("--fix", action="append", default=[], metavar="KEY=VALUE", help="hold a parameter fixed")
+    f.add_argument("--window", choices=["default", "all"], default="default",
+                   help="fit the model's default window of points, or all points")
+    f.add_argument("--starts", type=int, default=1, help="number of starting points (default 1)")
+    f.add_argument("--seed", type=int, default=0, help="seed of the extra starting points")
+    f.add_argument("--likelihood", choices=["least_squares", "gaussian"], default="least_squares",
+                   help="least squares, or Gaussian likelihood with a fitted common noise level")
+    f.add_argument("--out", help="output folder (default results/fit-MODEL)")
+    f.add_argument("--list", action="store_true", help="list the fit models and exit")
     sub.add_parser("list", help="list experiments and their parameters")
     return p
+
+
+def _fit_command(args) -> int:
+    """``glsim fit``: 0 ok, 2 bad input, 1 fit did not converge (results still written)."""
+    from gl.errors import ParameterError
+
+    try:
+        from experiments import fitting
+
+        if args.list:
+            print(fitting.describe_models() or "no fit models registered")
+            return 0
+        if not args.model or not args.data:
+            raise ParameterError("glsim fit needs MODEL and DATA.csv (or --list)")
+        out = args.out or f"results/fit-{args.model}"
+        summary = fitting.run_fit(args.model, args.data, out, free=args.params, fixed=args.fix,
+                                  window=args.window, starts=args.starts, seed=args.seed,
+                                  likelihood=args.likelihood)
+    except ParameterError as e:
+        print(f"glsim: error: {e}", file=sys.stderr)
+        return 2
+    print(fitting.format_table(summary))
+    print(f"results written to {out}/")
+    if not summary["converged"]:
+        print(f"glsim: fit did not converge: {summary['message']}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit status (0 ok, 2 bad input, 1 failed run, 130 interrupted)."""
     args = _parser().parse_args(argv)
+    if args.command == "fit":
+        return _fit_command(args)
     import experiments
     from experiments.config import build_config, config_dict
     from gl.errors import NonFiniteStateError, ParameterError, RunInterrupted
@@ -54,6 +101,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: {mod.DESCRIPTION}")
             for k, v in config_dict(mod.Config()).items():
                 print(f"    {k} = {v!r}")
+        from experiments.fitting import describe_models
+
+        fits = describe_models()
+        if fits:
+            print("\nfit models (glsim fit MODEL DATA.csv):")
+            print(fits)
         return 0
     try:
         mod = experiments.get(args.experiment)

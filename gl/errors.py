@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+import jax
+
 
 class ParameterError(ValueError):
     """A user-supplied parameter lies outside its allowed range."""
@@ -28,8 +30,17 @@ class RunInterrupted(KeyboardInterrupt):
         self.checkpoint = checkpoint
 
 
+def _traced(value) -> bool:
+    """True for a JAX tracer (a value inside jit/grad): it cannot be checked, and is passed through."""
+    return isinstance(value, jax.core.Tracer)
+
+
 def require_positive(name: str, value: float, unit: str = "") -> float:
-    """Return ``float(value)`` if it is finite and > 0, else raise :class:`ParameterError`."""
+    """Return ``float(value)`` if it is finite and > 0, else raise :class:`ParameterError`.
+
+    A traced value (inside ``jax.grad``/``jit``) is returned unchanged and unchecked."""
+    if _traced(value):
+        return value
     v = float(value)
     if not math.isfinite(v) or v <= 0.0:
         u = f" {unit}" if unit else ""
@@ -41,9 +52,13 @@ def require_range(name: str, value: float, low: float, high: float, *, low_open:
                   high_open: bool = False, unit: str = "") -> float:
     """Return ``float(value)`` if ``low <= value <= high`` (with open ends as requested).
 
+    A traced value is returned unchanged and unchecked.
+
     Raises:
         ParameterError: naming ``name`` and the interval.
     """
+    if _traced(value):
+        return value
     v = float(value)
     ok = math.isfinite(v)
     ok = ok and (v > low if low_open else v >= low) and (v < high if high_open else v <= high)

@@ -65,6 +65,9 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import jax
+import jax.numpy as jnp
+
 from .errors import ParameterError, require_positive, require_range
 
 #: Planck constant h [J s] (CODATA 2018, exact).
@@ -94,6 +97,17 @@ WHH_RATIO = 0.693
 
 #: Allowed values of :attr:`Material.limit`.
 LIMITS = ("clean", "dirty")
+
+
+SQRT2 = math.sqrt(2.0)
+
+
+def _sqrt(x):
+    """√x: a float for numbers, a JAX value for JAX inputs — so every conversion is differentiable in
+    λ, ξ, T_c, T, thickness and resistivity (jax.grad through :class:`Material` and :class:`GLUnits`)."""
+    if isinstance(x, (jax.Array, jax.core.Tracer)):
+        return jnp.sqrt(x)
+    return math.sqrt(float(x))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,11 +172,11 @@ class Material:
 
     def xi(self, T: float) -> float:
         """Coherence length ξ(T) = ξ(0)/√(1 − T/T_c) [m]; T in K, 0 ≤ T < T_c."""
-        return self.xi0 / math.sqrt(self._reduced(T))
+        return self.xi0 / _sqrt(self._reduced(T))
 
     def lam(self, T: float) -> float:
         """Penetration depth λ(T) = λ(0)/√(1 − T/T_c) [m]; T in K, 0 ≤ T < T_c."""
-        return self.lam0 / math.sqrt(self._reduced(T))
+        return self.lam0 / _sqrt(self._reduced(T))
 
     def units(self, T: float, thickness: float) -> "GLUnits":
         """The dimensionless unit system at temperature ``T`` [K] for a film ``thickness`` [m]."""
@@ -228,7 +242,7 @@ class GLUnits:
     @property
     def Bc(self) -> float:
         """Thermodynamic critical field B_c = B_c2/(√2 κ) [T]."""
-        return self.Bc2 / (math.sqrt(2.0) * self.kappa)
+        return self.Bc2 / (SQRT2 * self.kappa)
 
     @property
     def J0(self) -> float:

@@ -46,7 +46,7 @@ def test_cli_field_sweep_one_compilation_and_vortex_counts(tmp_path):
 
 def test_batched_points_equal_single_runs():
     """A point inside a vmapped batch gives the same numbers as the same point run alone (round-off)."""
-    cfg = vortex_film.Config(width_um=2.0, height_um=2.0, t_final=60.0)
+    cfg = vortex_film.Config(material="Nb", temperature_K=9.0, width_um=2.0, height_um=2.0, t_final=60.0)
     values = {"applied_field_mT": np.array([3.0, 4.5, 6.0]), "temperature_K": np.array([8.8, 9.0, 9.1])}
     point, derived, _, _ = build(cfg, values, np.float64)
     batch, info = run_batch(point, derived, chunk_size=3, progress=False)
@@ -80,7 +80,8 @@ def test_sweep_rejects_unknown_keys_and_experiments(tmp_path):
 def test_kappa_sweep_with_evolving_A(tmp_path):
     """With A evolving, κ is swept in one compiled batch; the film is diamagnetic (M < 0, ⟨B⟩ < H) and
     screens less as λ = κξ grows (|M| strictly decreasing in κ)."""
-    cfg = vortex_film.Config(width_um=2.5, height_um=2.5, applied_field_mT=2.0, t_final=30.0, vector_potential="bulk")
+    cfg = vortex_film.Config(material="Nb", temperature_K=9.0, width_um=2.5, height_um=2.5, applied_field_mT=2.0,
+                             t_final=30.0, vector_potential="bulk")
     summary = run_sweep("vortex-film", cfg, ["kappa=1,2,4"], tmp_path, progress=False)
     assert summary["compilations"] == 1
     with h5py.File(tmp_path / "sweep.h5") as f:

@@ -1,0 +1,198 @@
+"""Simulator-backed fit models for ``glsim fit`` (:data:`FIT_MODELS`).
+
+Every model's value comes from a GL solution on the lattice, not from a closed formula typed in;
+its parameters enter through the material laws of :mod:`gl.units` (jax.numpy, so gradients are
+exact) and, where the solution itself depends on them, through the implicit derivative of the
+steady state (:func:`gl.steady.steady_state`, forward mode: one CG solve per fit parameter).
+
+* ``depairing-jc`` — critical (depairing) current density of a thin strip against temperature.
+  In GL units the maximum supercurrent of a uniform wire, J_d = max_q |ψ_q|² q, is a number
+  the lattice gives (2/(3√3) J0 in the continuum, Tinkham, *Introduction to Superconductivity*,
+  2nd ed., Eq. 4.36); computed here by minimizing the GL energy of a periodic chain at fixed
+  phase gradient q and maximizing over q. In SI, J_c(T) = J_d·Φ0/(2πμ0 λ(T)² ξ(T)) with the GL
+  laws λ, ξ ∝ (1 − T/T_c)^(−1/2), so J_c = J_d Φ0 (1 − T/T_c)^{3/2}/(2πμ0 λ(0)²ξ(0)): the fit
+  parameters are T_c and the GL prefactor λ(0)²ξ(0). GL holds near T_c only: the default window
+  is T ≥ 0.7 T_c (of the starting T_c). Data: J. Romijn, T. M. Klapwijk, M. J. Renne and
+  J. E. Mooij, Phys. Rev. B 26, 3648 (1982) (tests/data/romijn1982_Al_strip_Jc_vs_T.csv).
+* ``little-parks`` — T_c(B) of a thin ring (W. A. Little and R. D. Parks, Phys. Rev. Lett. 9,
+  9 (1962)): superconductivity nucleates at the temperature where the lowest eigenvalue e(Φ) of
+  −(∇ − iA)² on the ring equals 1/ξ(T)², so T_c(B) = T_c0 (1 − ξ(0)² e(Φ)), with Φ = B·πR².
+  e(Φ) is the lowest eigenvalue of the ring lattice's Peierls Hamiltonian (:func:`gl.periodic_chain`
+  geometry, dense and differentiable through ``eigvalsh``); → min_n ((n − Φ/Φ0)/R)² for a fine
+  lattice. Parameters: ring radius R, ξ(0), T_c0.
+* ``meissner-lambda`` — the field profile B(x) inside a slab in a weak parallel field (London:
+  B0 e^{−x/λ}, F. London and H. London, Proc. R. Soc. A 149, 71 (1935)) from the GL minimum of
+  a slab with A evolving at κ = λ/ξ (ξ fixed at :data:`MEISSNER_XI`), differentiable in κ through
+  the implicit derivative. Parameters: λ and the surface field B0.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from gl.fit import FitModel, Parameter
+from gl.gauge import applied_link_phases
+from gl.geometry import Grid, Rectangle
+from gl.lattice import make_lattice, periodic_chain
+from gl.minimize import minimize
+from gl.model import FROZEN, make_model
+from gl.state import uniform_state
+from gl.steady import steady_state
+from gl.units import MU0, PHI0
+
+# --------------------------------------------------------------------------------------------
+# (a) depairing current density against temperature
+# --------------------------------------------------------------------------------------------
+
+#: lattice of the GL wire: sites per ξ (spacing ξ/20: the lattice J_d is within 0.1% of 2/(3√3))
+WIRE_SITES_PER_XI = 20
+
+
+@functools.lru_cache(maxsize=1)
+def gl_depairing_number() -> float:
+    """max_q J(q) [J0] of the GL wire on the lattice: minimize the GL energy of a periodic chain at fixed
+    phase gradient q (link phases −q·h), read the supercurrent, maximize over q (parabola through the
+    three best of a fine q grid)."""
+    if not jax.config.jax_enable_x64:
+        jax.config.update("jax_enable_x64", True)
+    n = 4 * WIRE_SITES_PER_XI
+    lat = periodic_chain(n, n / WIRE_SITES_PER_XI)
+    h = lat.hx
+    model = make_model(1.0, 0.0, vector_potential=FROZEN)
+    zero = jnp.zeros(lat.shape)
+    state = uniform_state(lat, zero, zero)
+    qs = np.linspace(0.52, 0.64, 13)
+    J = []
+    for q in qs:
+        state = minimize(state.replace(ax=zero.at[:, 0].set(-q * h)), model, lat, tol=1e-13).state
+        psi = state.psi[:, 0]
+        J.append(float(jnp.mean(jnp.imag(jnp.conj(psi) * jnp.exp(1j * q * h) * jnp.roll(psi, -1)) / h)))
+    k = int(np.argmax(J))
+    a, b, _ = np.polyfit(qs[k - 1:k + 2], J[k - 1:k + 2], 2)
+    q_star = -b / (2 * a)
+    return float(np.polyval([a, b, _], q_star))
+
+
+def _depairing_predict(params, T):
+    with jax.ensure_compile_time_eval():      # a constant of the model, computed once, eagerly
+        jd = gl_depairing_number()
+    reduced = jnp.clip(1.0 - T / params["Tc"], 0.0, None)
+    return jd * PHI0 / (2 * math.pi * MU0 * params["lambda0_sq_xi0"]) * reduced ** 1.5
+
+
+DEPAIRING = FitModel(
+    name="depairing-jc",
+    description="GL depairing current density of a thin strip vs T: T_c and the prefactor λ(0)²ξ(0)",
+    x_column="T_K", y_column="Jc_A_per_m2",
+    parameters={
+        "Tc": Parameter(1.2, "K", 0.05, 20.0, "critical temperature"),
+        "lambda0_sq_xi0": Parameter(1e-21, "m^3", 0.0, None, "GL prefactor λ(0)²ξ(0) (λ, ξ extrapolated to T = 0)"),
+    },
+    predict=_depairing_predict,
+    window=lambda T, p: np.asarray(T) >= 0.7 * p["Tc"],
+    source=("GL depairing: Tinkham, Introduction to Superconductivity, 2nd ed., Eq. 4.36, with J_d from the lattice "
+            "wire; data: Romijn, Klapwijk, Renne, Mooij, Phys. Rev. B 26, 3648 (1982)"),
+    x_label="T [K]", y_label="J_c [A/m²]",
+)
+
+# --------------------------------------------------------------------------------------------
+# (b) Little–Parks: T_c(B) of a thin ring
+# --------------------------------------------------------------------------------------------
+
+#: sites of the ring lattice (the continuum limit is reached to ~(2π/N)²/12 ≈ 0.1%)
+RING_SITES = 64
+
+
+def ring_lowest_eigenvalue(flux_quanta, radius):
+    """Lowest eigenvalue [1/m²] of −(∇ − iA)² on a ring lattice of ``RING_SITES`` sites and radius [m]
+    threaded by ``flux_quanta`` Φ/Φ0: the Peierls Hamiltonian (2 − U − U†)/h² with U = e^{−2πiΦ/(Φ0N)}
+    per link, h = 2πR/N (dense Hermitian, ``eigvalsh``, differentiable)."""
+    n = RING_SITES
+    h = 2 * math.pi * radius / n
+    phase = jnp.exp(-2j * math.pi * flux_quanta / n)
+    shift = jnp.roll(jnp.eye(n), 1, axis=1)
+    hop = phase * shift
+    ham = (2 * jnp.eye(n) - hop - jnp.conj(hop.T)) / h ** 2
+    return jnp.linalg.eigvalsh(ham)[0]
+
+
+def _little_parks_predict(params, B_mT):
+    flux = B_mT * 1e-3 * math.pi * params["radius"] ** 2 / PHI0
+    e = jax.vmap(lambda f: ring_lowest_eigenvalue(f, params["radius"]))(flux)
+    return params["Tc0"] * (1.0 - params["xi0"] ** 2 * e)
+
+
+LITTLE_PARKS = FitModel(
+    name="little-parks",
+    description="Little–Parks T_c(B) of a thin ring from the linearized GL eigenvalue: radius, ξ(0), T_c0",
+    x_column="B_mT", y_column="Tc_K",
+    parameters={
+        "radius": Parameter(1e-6, "m", 0.0, None, "ring radius R"),
+        "xi0": Parameter(1e-7, "m", 0.0, None, "GL coherence length ξ(0)"),
+        "Tc0": Parameter(1.2, "K", 0.0, None, "zero-field critical temperature"),
+    },
+    predict=_little_parks_predict,
+    source="W. A. Little and R. D. Parks, Phys. Rev. Lett. 9, 9 (1962); linearized GL on the ring lattice",
+    x_label="B [mT]", y_label="T_c [K]",
+)
+
+# --------------------------------------------------------------------------------------------
+# (c) Meissner profile of a slab
+# --------------------------------------------------------------------------------------------
+
+#: the coherence length of the slab model [m]; λ = κξ is fitted
+MEISSNER_XI = 10e-9
+#: slab thickness and vacuum margin [ξ], lattice spacing [ξ], applied field [B_c2] (≪ H_c1)
+MEISSNER_SLAB, MEISSNER_MARGIN, MEISSNER_H, MEISSNER_FIELD = 40.0, 4.0, 0.5, 1e-3
+
+
+@functools.lru_cache(maxsize=1)
+def _slab():
+    h = MEISSNER_H
+    nx = int(round((MEISSNER_SLAB + 2 * MEISSNER_MARGIN) / h)) + 1
+    grid = Grid(nx, 4, h, h, periodic_y=True)
+    lat = make_lattice(grid, Rectangle(MEISSNER_SLAB, 1e6))
+    state0 = uniform_state(lat, *applied_link_phases(grid, MEISSNER_FIELD))
+    depth = (grid.plaquette_centres()[0][:, 0] + MEISSNER_SLAB / 2) * MEISSNER_XI     # from the surface [m]
+    return grid, lat, state0, depth
+
+
+def meissner_profile(kappa):
+    """(depth [m], B/H) along x inside the slab from the GL minimum at κ (plaquettes from the left
+    surface to the centre); differentiable in κ (forward mode)."""
+    if not jax.config.jax_enable_x64:
+        jax.config.update("jax_enable_x64", True)
+    grid, lat, state0, depth = _slab()
+    model = make_model(10.0, MEISSNER_FIELD).replace(kappa=jnp.asarray(kappa, jnp.float64))
+    state = steady_state(state0, model, lat, tol=1e-10, mode="forward")
+    from gl.gauge import magnetic_field
+
+    b = jnp.mean(magnetic_field(state, lat), axis=1) / MEISSNER_FIELD
+    inside = (depth >= 0) & (depth <= MEISSNER_SLAB / 2 * MEISSNER_XI)
+    return depth[inside], b[np.asarray(inside)]
+
+
+def _meissner_predict(params, x_nm):
+    depth, b = meissner_profile(params["lambda"] / MEISSNER_XI)
+    return params["B0"] * 1e3 * jnp.interp(x_nm * 1e-9, depth, b)
+
+
+MEISSNER = FitModel(
+    name="meissner-lambda",
+    description="Field profile B(x) in a slab in a weak parallel field (GL with A evolving): λ and B0",
+    x_column="x_nm", y_column="B_mT",
+    parameters={
+        "lambda": Parameter(100e-9, "m", 2 * MEISSNER_XI, 2e-6, "penetration depth λ"),
+        "B0": Parameter(1e-3, "T", 0.0, None, "applied (surface) field"),
+    },
+    predict=_meissner_predict,
+    source=f"F. London and H. London, Proc. R. Soc. A 149, 71 (1935); GL slab at ξ = {MEISSNER_XI * 1e9:g} nm",
+    x_label="depth x [nm]", y_label="B [mT]",
+)
+
+#: the models ``glsim fit`` knows, by name
+FIT_MODELS: dict[str, FitModel] = {m.name: m for m in (DEPAIRING, LITTLE_PARKS, MEISSNER)}
