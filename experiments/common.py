@@ -62,7 +62,8 @@ def check_at_least(name: str, computed: float, minimum: float, units: str) -> di
 def finish(out: Path, summary: dict, t_start: float) -> dict:
     """Add the wall time and write summary.json (atomically); return the summary."""
     summary["wall_time_s"] = time.perf_counter() - t_start
-    summary["all_checks_passed"] = all(c["passed"] for c in summary.get("checks", []))
+    checks = summary.get("checks") or []
+    summary["all_checks_passed"] = all(c["passed"] for c in checks) if checks else None   # never true on none
     write_json(Path(out) / "summary.json", summary)
     return summary
 

@@ -164,8 +164,8 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
                         0.5, 0.01, "hbar"))
     checks.append(check("kinetic energy of the L = hbar/2 orbit, E(1/2) - E(0), against (hbar^2/8m)<r^-2>: worst "
                         "|ratio - 1| over radii", worst(K, K_exp), 0.0, 0.01, "1 (absolute)"))
-    checks.append(check("kinetic energy falls with the orbit: K(r_end) r_end^2 / (K(r_start) r_start^2), "
-                        "with <r^-2> for 1/r_c^2", (K[-1] / K_exp[-1]) / (K[0] / K_exp[0]), 1.0, 0.01, "1"))
+    checks.append(check("1/r^2 law of the kinetic energy: [K / <r^-2>] at radius_end over the same at radius_start",
+                        (K[-1] / K_exp[-1]) / (K[0] / K_exp[0]), 1.0, 0.01, "1"))
     checks.append(check("susceptibility -d2E/dB2 at L = hbar/2 against -q^2<r^2>/(4m): worst |ratio - 1| over radii",
                         worst(chi, -r2 / 4), 0.0, 0.01, "1 (absolute)"))
 

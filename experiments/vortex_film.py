@@ -77,13 +77,24 @@ def expected_vortex_range(width: float, height: float, field: float) -> tuple[fl
     Lower bound: the flux through the interior left after removing a vortex-free strip one
     triangular-lattice spacing a = (4π/(√3 b))^½ wide along every edge (the strip is narrower than
     one spacing in GL simulations and experiments on films).
+
+    The range is for the net vorticity: a negative field gives antivortices, the range mirrored
+    to (−upper, −lower); zero field gives (0, 0).
     """
-    if field <= 0:
+    if field == 0:
         return 0.0, 0.0
-    a = math.sqrt(4.0 * math.pi / (math.sqrt(3.0) * field))
-    upper = field * width * height / (2 * math.pi)
-    lower = field * max(width - 2 * a, 0.0) * max(height - 2 * a, 0.0) / (2 * math.pi)
-    return lower, upper
+    b = abs(field)
+    a = math.sqrt(4.0 * math.pi / (math.sqrt(3.0) * b))
+    upper = b * width * height / (2 * math.pi)
+    lower = b * max(width - 2 * a, 0.0) * max(height - 2 * a, 0.0) / (2 * math.pi)
+    return (lower, upper) if field > 0 else (-upper, -lower)
+
+
+def vortex_count_check(net: int, lo: float, hi: float) -> dict:
+    """The summary's check that the net vorticity lies in ``expected_vortex_range`` (lo, hi)."""
+    return {"name": "net vorticity within the expected range [flux through the interior, applied flux]",
+            "computed": int(net), "expected": [lo, hi], "tolerance": None, "relative_error": None,
+            "passed": bool(math.floor(lo) <= net <= math.ceil(hi)), "units": "vortices"}
 
 
 #: the config's names for how A is treated: "frozen" is A = the uniform applied field
@@ -205,9 +216,10 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
         "applied_flux_Phi0": applied_flux,
         "applied_flux_check_Phi0": cfg.applied_field_mT * 1e-3 * cfg.width_um * cfg.height_um * 1e-12 / PHI0,
         "n_vortices": v["n_vortices"], "n_antivortices": v["n_antivortices"], "net_vorticity": v["net"],
-        "vortices_per_applied_flux_quantum": v["net"] / applied_flux,
+        "vortices_per_applied_flux_quantum": v["net"] / applied_flux if applied_flux != 0 else None,
         "expected_vortex_range": [lo, hi],
         "vortex_count_in_expected_range": bool(lo <= v["net"] <= hi),
+        "checks": [vortex_count_check(v["net"], lo, hi)],
         "mean_density": float(np.sum(np.asarray(n2) * site) / site.sum()),
         "free_energy": energy, "free_energy_unit": "(B_c^2/mu0) xi^2 d",
         "free_energy_J": energy * units.energy,

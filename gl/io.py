@@ -37,22 +37,25 @@ def _atomic(path: Path, write) -> Path:
 
 
 def _jsonable(obj):
+    """Plain JSON types; a non-finite float becomes None (JSON has no NaN or Infinity)."""
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return None
     if isinstance(obj, dict):
         return {str(k): _jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [_jsonable(v) for v in obj]
     if isinstance(obj, (np.generic,)):
-        return obj.item()
+        return _jsonable(obj.item())
     if isinstance(obj, np.ndarray):
-        return obj.tolist()
+        return _jsonable(obj.tolist())
     if hasattr(obj, "item") and getattr(obj, "shape", None) == ():
-        return obj.item()
+        return _jsonable(obj.item())
     return obj
 
 
 def write_json(path, obj) -> Path:
-    """Write ``obj`` as indented JSON, atomically."""
-    text = json.dumps(_jsonable(obj), indent=2, sort_keys=False, allow_nan=True)
+    """Write ``obj`` as indented, strict JSON (non-finite numbers as null), atomically."""
+    text = json.dumps(_jsonable(obj), indent=2, sort_keys=False, allow_nan=False)
     return _atomic(path, lambda p: Path(p).write_text(text + "\n"))
 
 

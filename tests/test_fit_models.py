@@ -74,6 +74,19 @@ def test_meissner_model_jacobian_is_exact():
                                           step=1e-4)
 
 
+def test_magnetization_model_recovers_parameters_and_has_exact_jacobian():
+    """β of the relaxed lattice cell is Abrikosov's triangular β_A = 1.1596 within 1%; κ and B_c2
+    recovered from μ0M(H) near H_c2."""
+    from experiments.fit_models import lattice_beta
+
+    assert lattice_beta() == pytest.approx(1.1595953, rel=0.01)
+    model = FIT_MODELS["magnetization-kappa"]
+    truth = {"kappa": 4.0, "Bc2": 0.6}
+    H = np.linspace(500.0, 590.0, 12)
+    _recovers(model, truth, H, noise=0.005, start_factor=1.2)
+    _jacobian_matches_central_differences(model, truth, jnp.asarray(H))
+
+
 @pytest.mark.slow
 def test_meissner_model_recovers_parameters():
     model = FIT_MODELS["meissner-lambda"]

@@ -142,3 +142,20 @@ def test_ctrl_c_writes_checkpoint_and_exits_cleanly(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert json.loads((out / "summary.json").read_text())["resumed"]
+
+
+@pytest.mark.parametrize("field", [0.0, -12.0])
+def test_zero_and_negative_fields_give_honest_checks(tmp_path, field):
+    """Zero field: no vortices and a passing check (it used to crash dividing by the flux); a
+    negative field: antivortices, the net vorticity inside the mirrored range. summary.json is strict JSON."""
+    out = tmp_path / "run"
+    rc = main(["run", "--out", str(out), "--no-progress", "--set", "width_um=1.2", "--set", "height_um=1.2",
+               "--set", f"applied_field_mT={field}", "--set", "t_final=150", "--set", "max_iter=2000"])
+    assert rc == 0
+    text = (out / "summary.json").read_text()
+    s = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+    assert s["checks"] and s["all_checks_passed"] is True
+    if field == 0:
+        assert s["n_vortices"] == s["n_antivortices"] == 0 and s["vortices_per_applied_flux_quantum"] is None
+    else:
+        assert s["n_vortices"] == 0 and s["n_antivortices"] > 0 and s["net_vorticity"] < 0
