@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", help="output folder (default results/EXPERIMENT)")
     r.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.h5")
     r.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    r.add_argument("--no-cache", action="store_true", help="do not use the persistent compilation cache")
     w = sub.add_parser("sweep", help="run a parameter sweep as one batched computation")
     w.add_argument("experiment", help="an experiment with a batched sweep (vortex-film, depairing)")
     w.add_argument("--over", action="append", default=[], metavar="KEY=START:STOP:N",
@@ -42,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--out", help="output folder (default results/sweep-EXPERIMENT)")
     w.add_argument("--chunk", type=int, default=64, help="points per compiled call (default 64)")
     w.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    w.add_argument("--no-cache", action="store_true", help="do not use the persistent compilation cache")
     f = sub.add_parser("fit", help="fit a model's parameters to data in a CSV file")
     f.add_argument("model", nargs="?", help="a fit model (see glsim fit --list)")
     f.add_argument("data", nargs="?", help="CSV file: '#' comments, a header with units in the column names")
@@ -86,9 +88,34 @@ def _fit_command(args) -> int:
     return 0
 
 
+def enable_compilation_cache(disabled: bool = False) -> str | None:
+    """Turn on JAX's persistent compilation cache in a user cache folder, so a second run of the same
+    command compiles nothing: ``$GLSIM_CACHE_DIR``, else ``$XDG_CACHE_HOME/glsim/jax``, else
+    ``~/.cache/glsim/jax``. ``disabled`` (the ``--no-cache`` flag) or ``GLSIM_NO_CACHE=1`` opts out.
+    Returns the folder, or None when off."""
+    import os
+    from pathlib import Path
+
+    if disabled or os.environ.get("GLSIM_NO_CACHE", "").strip() not in ("", "0"):
+        return None
+    base = os.environ.get("GLSIM_CACHE_DIR") or str(Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+                                                   / "glsim" / "jax")
+    try:
+        Path(base).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None                               # an unwritable home: run without the cache
+    import jax
+
+    jax.config.update("jax_compilation_cache_dir", base)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    return base
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit status (0 ok, 2 bad input, 1 failed run, 130 interrupted)."""
     args = _parser().parse_args(argv)
+    enable_compilation_cache(disabled=getattr(args, "no_cache", False))
     if args.command == "fit":
         return _fit_command(args)
     import experiments

@@ -141,8 +141,8 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
     i_half = int(np.argmin(np.abs(cyl.r_face - R / 2)))
     checks.append(check("cylinder: interior field E(R/2) against Hirsch's E_m r/R (R >> lambda_L)", cyl.E[i_half],
                         Em * cyl.r_face[i_half] / R, 0.01, "V/m"))
-    checks.append(check("cylinder: spin speed v_sigma(r) against v_sigma0 I1(r/lam)/I1(R/lam), max deviation / v_sigma0",
-                        np.max(np.abs(v_lat - v_cf)) / v0, 0.0, 0.01, "1 (absolute)"))
+    checks.append(check("cylinder: spin speed v_sigma(r) against v_sigma0 I1(r/lam)/I1(R/lam), max deviation / "
+                        "v_sigma0", np.max(np.abs(v_lat - v_cf)) / v0, 0.0, 0.01, "1 (absolute)"))
     v_surface = v_lat[-1] + (v_lat[-1] - v_lat[-2]) * (R - faces[-1]) / (faces[-1] - faces[-2])
     checks.append(check("cylinder: spin speed at the surface (lattice, extrapolated to r = R) against v_sigma0",
                         v_surface, v0, 0.01, "m/s"))
@@ -164,7 +164,8 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
     checks.append(check("tube: rho(r) against the I0/K0 form, max deviation / max|rho|",
                         np.max(np.abs(tube.rho[tin] - tcf["rho"])) / np.max(np.abs(tcf["rho"])), 0.0, 0.01,
                         "1 (absolute)"))
-    checks.append(check("tube: potential of the hole against the closed form", tube.phi_hole, tcf["phi_hole"], 0.01, "V"))
+    checks.append(check("tube: potential of the hole against the closed form", tube.phi_hole, tcf["phi_hole"], 0.01,
+                        "V"))
 
     # --- three cross-sections on the square lattice ------------------------------------------------
     ht = h / lam                                                   # spacing in units of λ_L
@@ -194,8 +195,8 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
                 "max_spin_speed_m_per_s": float(speed.max()), "hole_potentials_V": sol.hole_potentials.tolist()}
         if name == "cylinder":
             sel = site & (np.abs(r_nodes - R / 2) < h)
-            checks.append(check("cylinder (square lattice): interior field |E| R/r at r = R/2 against E_m (R >> lambda_L)",
-                                float(np.mean(Emag[sel] * R / r_nodes[sel])), Em, 0.01, "V/m"))
+            checks.append(check("cylinder (square lattice): interior field |E| R/r at r = R/2 against E_m "
+                                "(R >> lambda_L)", float(np.mean(Emag[sel] * R / r_nodes[sel])), Em, 0.01, "V/m"))
             rr = np.linspace(0, R, 20001)
             checks.append(check("cylinder (square lattice): peak |E| against the Bessel form's maximum",
                                 float(Emag.max()), float(hirsch.cylinder_charge(rr, R, lam, rho0)["E"].max()), 0.01,
@@ -243,13 +244,16 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
                            "v_sigma0_cm_per_s_quoted": v0_quoted * 100, "rho_minus_C_per_m3": rho_minus,
                            "rho_minus_electrons_per_cm3": rho_minus / (-hirsch.ELEMENTARY_CHARGE) * 1e-6,
                            "orbit_angular_momentum_hbar": L_orbit / hirsch.HBAR,
-                           "superfluid_density_per_m3": hirsch.superfluid_density(lam)},
+                           "superfluid_density_per_m3": hirsch.superfluid_density(lam),
+                           "spin_current_density_per_species_at_surface_A_per_m2":
+                               eps0 * hirsch.SPEED_OF_LIGHT * Em / (2 * lam)},
         "cylinder": {"rho0_C_per_m3": rho0_cyl, "rho_surface_C_per_m3": float(cyl.rho[ins][-1]),
                      "rho_surface_over_rho_minus": float(cyl.rho[ins][-1] / rho_minus),
                      "peak_field_over_E_m": float(E_faces.max() / Em),
                      "peak_field_depth_nm": float((R - cyl.r_face[1 + int(np.argmax(E_faces))]) * 1e9),
                      "phi_centre_minus_surface_V": float(cyl.phi[0]),
-                     "phi_centre_closed_form_V": float(hirsch.cylinder_charge(cyl.r[0], R, lam, rho0_cyl)["phi"]), "surface_spin_speed_m_per_s": float(v_surface),
+                     "phi_centre_closed_form_V": float(hirsch.cylinder_charge(cyl.r[0], R, lam, rho0_cyl)["phi"]),
+                     "surface_spin_speed_m_per_s": float(v_surface),
                      "cells": n_cells, "cell_nm": R / n_cells * 1e9},
         "tube": {"rho0_C_per_m3": rho0_ring, "phi_hole_V": tube.phi_hole, "phi_hole_closed_V": tcf["phi_hole"]},
         "square_lattice": {"spacing_nm": h * 1e9, "nodes": [grid.nx, grid.ny], **summary_2d},

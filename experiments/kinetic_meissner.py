@@ -9,8 +9,9 @@ canonical angular momentum ℓ = 1 carry the mechanical angular momentum L = ħ(
 single-valued lattice wavefunction, the orbital angular momentum of Hirsch's spin-current carriers.
 
 * Kinetic energy at fixed L = ħ/2: the energy the half flux quantum adds, E(½) − E(0), is the
-  azimuthal kinetic energy L²/(2m⟨r⟩²) → (ħ²/8m)⟨r⁻²⟩ (first order in the centrifugal term; the
-  second order is (ħ/mωr²)² ≲ 3·10⁻³ relative here): it falls as 1/r² as the orbit expands.
+  azimuthal kinetic energy L²/2mr², (ħ²/8m)⟨r⁻²⟩: by Hellmann–Feynman dE/d(ν²) = (ħ²/2m)⟨r⁻²⟩_ν
+  for ν = ℓ − Φ/(h/|q|), so E(½) − E(0) = (ħ²/2m)∫₀^¼⟨r⁻²⟩d(ν²), compared with the trapezoid
+  rule (ħ²/8m)·mean of ⟨r⁻²⟩ over the two states. It falls as 1/r² as the orbit expands.
 * Diamagnetic susceptibility at fixed ℓ: E(B) = E(0) − (qB/2m)L + (q²B²/8m)⟨r²⟩ for a rotationally
   symmetric state, so χ = −∂²E/∂B² = −q²⟨r²⟩/4m grows with the orbit's ⟨r²⟩ (Langevin–Larmor;
   J. H. Van Vleck, The Theory of Electric and Magnetic Susceptibilities (1932), §81).
@@ -119,7 +120,6 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
     theta = np.arctan2(Y, X)
     rr = jnp.asarray(r, real)
     tube = _flux_tube_phases(grid, 0.5, real)
-    zero = jnp.zeros(grid.shape, real)
     cdt = jnp.result_type(real, jnp.complex64)
     site = np.asarray(lat.site)
     inv_r2 = jnp.asarray(1.0 / r ** 2, real)
@@ -204,8 +204,8 @@ def run(cfg: Config, out_dir, resume: bool = False, progress: bool = True) -> di
     dr2 = hist["r2"][-1] - hist["r2"][0]
     checks.append(check("expansion in B: change of mechanical angular momentum against -(qB/2) delta<r^2>", dL,
                         -B / 2 * dr2, 0.01, "hbar"))
-    checks.append(check("expansion in B: canonical angular momentum conserved", abs(hist["L_can"][-1] - hist["L_can"][0]),
-                        0.0, 1e-3, "hbar (absolute)"))
+    checks.append(check("expansion in B: canonical angular momentum conserved",
+                        abs(hist["L_can"][-1] - hist["L_can"][0]), 0.0, 1e-3, "hbar (absolute)"))
     # velocity field after the expansion: v_phi − ν/r = −(qB/2m) r on the occupied nodes
     pot_end = pot_t(T)
     jx, jy = (np.asarray(a) for a in current(psi, pot_end, lat))

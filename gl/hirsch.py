@@ -4,7 +4,7 @@ electric field and the spin Meissner effect on a 2D cross-section of a long samp
 What is computed (docs/theories.md, "Theories side by side", gives the comparison with London/GL):
 
 * **The four-vector London equation** of J. E. Hirsch, "Electrodynamics of superconductors",
-  Phys. Rev. B 69, 214515 (2004), Eqs. (11)–(13) there, in Gaussian units
+  Phys. Rev. B 69, 214515 (2004), in Gaussian units
   J − J₀ = −(c/4πλ_L²)(A − A₀). Its time component, ρ − ρ₀ = −(1/4πλ_L²)(φ − φ₀), with Poisson's
   equation gives ∇²(ρ − ρ₀) = (ρ − ρ₀)/λ_L² inside the superconductor: a uniform positive
   background ρ₀ in the interior and negative charge expelled into a layer of thickness λ_L at the
@@ -26,8 +26,11 @@ What is computed (docs/theories.md, "Theories side by side", gives the compariso
 for the sphere and the cylinder. With no surface charge sheet, E is continuous, so φ = const and
 ∂φ/∂n = 0 on the outer surface. Eliminating ρ, the potential obeys the fourth-order equation
 λ_L²∇⁴φ − ∇²φ = ρ₀/ε0 with these two (clamped) conditions; it is the minimum of
-W[φ] = ∫ [λ_L²(∇²φ)²/2 + |∇φ|²/2 − ρ₀φ/ε0] dA, which equals ε0⁻¹ times the electrostatic energy of
-ρ − ρ₀ plus (λ_L²/2ε0)∫(ρ − ρ₀)² dA, up to a constant. The potential of each hole of a multiply
+W[φ] = ∫ [λ_L²(∇²φ)²/2 + |∇φ|²/2 − ρ₀φ/ε0] dA; with ρ = −ε0∇²φ, ε0W = U[ρ] − ∫ρ₀φ dA +
+(λ_L²/2ε0)∫ρ² dA, U[ρ] = (ε0/2)∫|∇φ|² dA the electrostatic energy. Minimized over ρ at fixed total
+charge without further constraint, this energy gives Hirsch's time component with φ₀ the free-space
+potential of ρ₀ (the constant is the multiplier of neutrality); "no field outside" is an extra
+constraint, met anyway by circular cross-sections. The potential of each hole of a multiply
 connected cross-section is a free constant (no field inside the hole); minimizing W over it gives
 ∮∂ρ/∂n = 0 on the hole's edge, which for an annulus is Hirsch's own condition (ρ₀'s free-space
 potential φ₀, whose field vanishes in the hole). For a non-circular cross-section, imposing
@@ -309,7 +312,8 @@ def annulus_charge(r, inner_radius: float, radius: float, penetration_depth: flo
 
     E = enclosed(r) / (eps * r)
     return {"rho": rho0 + alpha * ii(0, r) + beta * kk(0, r), "E": E,
-            "phi": antiderivative(R) - antiderivative(r), "dE": (lam ** 2 / eps) * (alpha * ii(1, r) - beta * kk(1, r)) / lam,
+            "phi": antiderivative(R) - antiderivative(r),
+            "dE": (lam / eps) * (alpha * ii(1, r) - beta * kk(1, r)),            # (λ²/ε0) ∂ρ/∂r
             "phi_hole": float(antiderivative(R) - antiderivative(a))}
 
 
@@ -334,7 +338,8 @@ def slab_charge(x, thickness: float, penetration_depth: float, rho0: float) -> d
     sh = (np.exp((x - d / 2) / lam) - np.exp((-x - d / 2) / lam)) / den
     chd = (1 + np.exp(-d / lam)) / den
     return {"rho": rho0 * (1 - d / (2 * lam) * ch), "E": rho0 / eps * (x - d / 2 * sh),
-            "phi": rho0 / eps * ((d ** 2 / 4 - x ** 2) / 2 - d * lam / 2 * (chd - ch)), "dE": -rho0 * d / (2 * eps) * sh}
+            "phi": rho0 / eps * ((d ** 2 / 4 - x ** 2) / 2 - d * lam / 2 * (chd - ch)),
+            "dE": -rho0 * d / (2 * eps) * sh}
 
 
 def cylinder_field(r, radius: float, penetration_depth: float, applied_field: float = 1.0):
@@ -440,7 +445,7 @@ def solve_charge_radial(radius: float, penetration_depth: float, rho0: float, *,
     Raises:
         ParameterError: for non-positive sizes, n_cells < 8, or an inner radius off the cell faces.
     """
-    R, lam, h, j0, n, r, faces, L, inside = _radial_setup(radius, inner_radius, penetration_depth, n_cells)
+    _, lam, h, j0, n, r, faces, L, inside = _radial_setup(radius, inner_radius, penetration_depth, n_cells)
     w = r * h
     K = w[:, None] * (lam ** 2 * (L @ L) - L)             # symmetric
     first_free = j0 + 1 if j0 > 0 else 0
@@ -472,7 +477,7 @@ def solve_field_radial(radius: float, penetration_depth: float, applied_field: f
     Raises:
         ParameterError: as :func:`solve_charge_radial`.
     """
-    R, lam, h, j0, n, r, faces, L, inside = _radial_setup(radius, inner_radius, penetration_depth, n_cells)
+    _, lam, h, j0, _, r, faces, L, inside = _radial_setup(radius, inner_radius, penetration_depth, n_cells)
     idx = np.flatnonzero(inside)
     A = L[np.ix_(idx, idx)].copy()
     b = np.zeros(len(idx))
@@ -605,9 +610,8 @@ def _regions(site: np.ndarray, grid: Grid):
     return interior, holes
 
 
-def _laplacian(f, hx, hy, periodic):
+def _laplacian(f, hx, hy):
     """5-point Laplacian with jnp.roll (valid where f vanishes on open box edges)."""
-    del periodic
     return ((jnp.roll(f, -1, 0) + jnp.roll(f, 1, 0) - 2 * f) / hx ** 2
             + (jnp.roll(f, -1, 1) + jnp.roll(f, 1, 1) - 2 * f) / hy ** 2)
 
@@ -618,7 +622,7 @@ def _cg(matvec, b, tol, maxiter):
     bnorm = jnp.sqrt(jnp.vdot(b, b))
 
     def cond(s):
-        _, r, _, rr, k = s
+        rr, k = s[3], s[4]
         return (jnp.sqrt(rr) > tol * bnorm) & (k < maxiter)
 
     def body(s):
@@ -651,8 +655,8 @@ def _charge_cg(interior, holes, body, hx, hy, tol, maxiter):
 
     def matvec(x):
         phi = expand(x)
-        lap = _laplacian(phi, hx, hy, None)
-        g = _laplacian(lap, hx, hy, None) - lap
+        lap = _laplacian(phi, hx, hy)
+        g = _laplacian(lap, hx, hy) - lap
         parts = [(g * interior).ravel()]
         if n_holes:
             parts.append(jnp.tensordot(holes, g, 2))
@@ -687,6 +691,9 @@ def solve_charge(lat: Lattice, penetration_depth: float, rho0: float, *, tol: fl
             thinner than 2 nodes, or conjugate gradients not reaching ``tol`` in ``max_iter``.
     """
     lam = require_positive("penetration_depth", penetration_depth, "m")
+    if not jax.config.jax_enable_x64 and tol < 1e-5:
+        raise ParameterError(f"parameter 'tol' = {tol:g} is out of range in float32: allowed ≥ 1e-5 "
+                             "(jax.config.update('jax_enable_x64', True) for smaller)")
     grid = lat.grid
     site = np.asarray(lat.site) > 0
     interior, holes = _regions(site, grid)
@@ -699,7 +706,7 @@ def solve_charge(lat: Lattice, penetration_depth: float, rho0: float, *, tol: fl
                              f"{float(res):.2e} > tol = {tol:g}; raise max_iter (allowed: any integer ≥ 1)")
     # scaled units: lengths λ, ρ in ρ₀, φ in ρ₀λ²/ε0, E in ρ₀λ/ε0
     phi_s = np.asarray(phi_s)
-    lap = np.asarray(_laplacian(jnp.asarray(phi_s), grid.hx, grid.hy, None))
+    lap = np.asarray(_laplacian(jnp.asarray(phi_s), grid.hx, grid.hy))
     rho_s = -lap * site
     e_unit = rho0 * lam / VACUUM_PERMITTIVITY
     ex = -(np.roll(phi_s, -1, 0) - phi_s) / grid.hx
@@ -728,8 +735,8 @@ def solve_charge(lat: Lattice, penetration_depth: float, rho0: float, *, tol: fl
     velocity = spin / (-ELEMENTARY_CHARGE * n_half)
     phi_unit = rho0 * lam ** 2 / VACUUM_PERMITTIVITY
     hole_pot = np.array([float(np.mean(phi_s[h > 0])) for h in hole_arr]) * phi_unit
-    return ChargeSolution(rho_s * rho0, phi_s * phi_unit, ex * e_unit, ey * e_unit,
-                          gx * lam ** 2 / VACUUM_PERMITTIVITY * grad_unit, gy * lam ** 2 / VACUUM_PERMITTIVITY * grad_unit,
+    de_unit = lam ** 2 / VACUUM_PERMITTIVITY * grad_unit                       # (λ²/ε0)∇ρ in V/m
+    return ChargeSolution(rho_s * rho0, phi_s * phi_unit, ex * e_unit, ey * e_unit, gx * de_unit, gy * de_unit,
                           spin, velocity, hole_pot, int(k), float(res), (grid.hx * lam, grid.hy * lam))
 
 
@@ -740,7 +747,8 @@ def _field_cg(site, boundary_value, n_out, hx, hy, tol, maxiter):
     def matvec(x):
         B = x.reshape(shape) * site
         # −∇²B over material links, + 2B/h² per link to an empty neighbour, + B/λ² (λ = 1)
-        lap_in = ((jnp.roll(B, -1, 0) + jnp.roll(B, 1, 0)) / hx ** 2 + (jnp.roll(B, -1, 1) + jnp.roll(B, 1, 1)) / hy ** 2)
+        lap_in = ((jnp.roll(B, -1, 0) + jnp.roll(B, 1, 0)) / hx ** 2
+                  + (jnp.roll(B, -1, 1) + jnp.roll(B, 1, 1)) / hy ** 2)
         return ((-lap_in + (2 / hx ** 2 + 2 / hy ** 2) * B + n_out * B + B) * site).ravel()
 
     x, k, res = _cg(matvec, boundary_value.ravel(), tol, maxiter)
