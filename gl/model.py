@@ -256,9 +256,11 @@ def condensation_density(n, eps):
 
 
 def condensation_factor(n, eps):
-    """g with −∂f_cond/∂ψ* = g·ψ, i.e. g = −∂f_cond/∂n = ε − n (derived from
-    :func:`condensation_density` by forward-mode differentiation, so the term is written once)."""
-    return -jax.jvp(lambda m: condensation_density(m, eps), (n,), (jnp.ones_like(n),))[1]
+    """g with −∂f_cond/∂ψ* = g·ψ, i.e. g = −∂f_cond/∂n = ε − n.
+
+    Written out (not by ``jax.jvp`` of :func:`condensation_density`, which leaves extra products in
+    the fast kernels); tests/test_model.py holds it equal to −∂/∂n of the density by autodiff."""
+    return eps - n
 
 
 def psi_rate(force_re, force_im, re, im, u, gamma=None, mu=None):
@@ -269,8 +271,11 @@ def psi_rate(force_re, force_im, re, im, u, gamma=None, mu=None):
     ∂tψ = c − γ² ψ Re(ψ*c)/(1 + γ²n). ``gamma`` None (static) is plain TDGL; ``mu`` None is μ = 0.
     Works on any broadcastable real arrays (the kernels' split form).
     """
-    inv_u = 1.0 / u                         # one reciprocal, then products: a division per site is slow
-    cr, ci = force_re * inv_u, force_im * inv_u
+    if isinstance(u, (int, float)) and u == 1.0:
+        cr, ci = force_re, force_im
+    else:
+        inv_u = 1.0 / u                     # one reciprocal, then products: a division per site is slow
+        cr, ci = force_re * inv_u, force_im * inv_u
     if gamma is not None:
         g2n = gamma * gamma * (re * re + im * im)
         root = jnp.sqrt(1.0 + g2n)
