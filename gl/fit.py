@@ -99,6 +99,9 @@ class FitModel:
             (points outside are shown but not fitted). Default: all points.
         source: citation of the physics and of the data.
         x_label, y_label: axis labels for figures (default: the column names).
+        rtol: relative Levenberg–Marquardt tolerance for this model (None: :func:`fit`'s). A model
+            whose value comes from an iterative solve is smooth only to that solve's accuracy
+            and needs a looser tolerance than 1e-10.
     """
 
     name: str
@@ -111,6 +114,7 @@ class FitModel:
     source: str = ""
     x_label: str = ""
     y_label: str = ""
+    rtol: float | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -451,6 +455,8 @@ def fit(model: FitModel, x, y, sigma=None, *, free: list[str] | None = None, fix
     args = (f64(x[mask]), f64(y[mask]), f64(1.0 / (w * (y_scale if sig is None else 1.0))), f64(1.0 / w),
             f64([start[m] for m in model.parameters]), f64([t.lower for t in transforms]),
             f64([t.upper for t in transforms]), f64([t.scale for t in transforms]))
+    if model.rtol is not None:
+        rtol, atol = max(rtol, model.rtol), max(atol, model.rtol * 1e-2)
     key = (model.predict, tuple(model.parameters), tuple(list(model.parameters).index(m) for m in free_names),
            tuple(t.kind for t in transforms), float(rtol), float(atol), int(max_steps))
     try:
