@@ -24,23 +24,32 @@ from gl.driver import Checkpointer, evolve
 from gl.errors import ParameterError, require_positive
 from gl.gauge import applied_link_phases, magnetic_field
 from gl.geometry import Grid, Rectangle
-from gl.io import load_state, save_state
+from gl.io import StateFileError, load_state, save_state
 from gl.lattice import make_lattice
 from gl.minimize import minimize
 from gl.model import BULK, UNIFORM, make_model
 from gl.state import random_state, uniform_state
-from gl.tdgl import check_time_step
+from gl.tdgl import check_time_step, stability_limit
 from gl.units import PHI0, material
 
-from .common import finish, real_dtype
+from .common import check_memory, finish, real_dtype
 from .config import config_dict
-from .plotting import plot_currents, plot_density, plot_field, plot_history, plot_phase
+from .plotting import (
+    plot_currents,
+    plot_density,
+    plot_energy_stages,
+    plot_field,
+    plot_phase,
+)
 
 NAME = "vortex-film"
 DESCRIPTION = "Vortex pattern of a square Nb film in a perpendicular field; vortex count vs applied flux."
 
 #: configuration keys that may change between an interrupted run and its resumption
-RUN_CONTROL_KEYS = {"t_final", "chunk_steps", "checkpoint_every", "minimize", "minimize_tol", "max_iter"}
+RUN_CONTROL_KEYS = {"t_final", "chunk_steps", "checkpoint_every", "minimize", "minimize_tol", "max_iter", "frames"}
+
+#: most snapshots a run may store (each is three maps of the grid)
+MAX_FRAMES = 10000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,6 +75,7 @@ class Config:
     seed: int = 0                   #: random seed of the quench
     initial_amplitude: float = 0.1  #: |ψ| scale of the random initial state; 0 starts from ψ = 1
     precision: str = "float64"      #: "float64" or "float32"
+    frames: int = 0                 #: snapshots of |ψ|², phase and B_z stored during TDGL (for glsim movie)
 
 
 def expected_vortex_range(width: float, height: float, field: float) -> tuple[float, float]:
@@ -111,6 +121,9 @@ def physical_inputs(cfg: Config):
     """
     real_dtype(cfg.precision)
     mat = material(cfg.material)
+    if not (math.isfinite(cfg.temperature_K) and 0 <= cfg.temperature_K < mat.Tc):
+        raise ParameterError(f"parameter 'temperature_K' = {cfg.temperature_K!r} K is out of range: allowed [0, {mat.Tc:g}) K "
+                             f"(the 'temperature' must lie below T_c of {mat.name})")
     units = mat.units(cfg.temperature_K, require_positive("thickness_nm", cfg.thickness_nm, "nm") * 1e-9)
     W = units.length_to_gl(require_positive("width_um", cfg.width_um, "um") * 1e-6)
     H = units.length_to_gl(require_positive("height_um", cfg.height_um, "um") * 1e-6)
@@ -132,7 +145,45 @@ def physical_inputs(cfg: Config):
     if cfg.vector_potential not in VECTOR_POTENTIAL:
         raise ParameterError(f"parameter 'vector_potential' = {cfg.vector_potential!r} is unknown: allowed "
                              f"{sorted(VECTOR_POTENTIAL)}")
+    if not (math.isfinite(cfg.minimize_tol) and cfg.minimize_tol >= 0):
+        raise ParameterError(f"parameter 'minimize_tol' = {cfg.minimize_tol!r} is out of range: allowed [0, ∞) "
+                             "(L-BFGS gradient-norm tolerance)")
+    for key, low, high in (("max_iter", 0, None), ("chunk_steps", 1, None), ("checkpoint_every", 1, None),
+                           ("frames", 0, MAX_FRAMES), ("seed", 0, 2 ** 63 - 1)):
+        value = getattr(cfg, key)
+        if value < low or (high is not None and value > high):
+            allowed = f"[{low}, {high}]" if high is not None else f"integers ≥ {low}"
+            raise ParameterError(f"parameter '{key}' = {value!r} is out of range: allowed {allowed}")
+    h = cfg.grid_spacing_xi
+    for key, value, length in (("width_um", cfg.width_um, W), ("height_um", cfg.height_um, H)):
+        if length < 2 * h:
+            raise ParameterError(f"parameter '{key}' = {value!r} µm is out of range: allowed ≥ {2 * h * units.xi * 1e6:.3g} µm "
+                                 f"(two lattice spacings of {h:g} ξ, ξ = {units.xi * 1e9:.3g} nm)")
+    shape = (W / h + 1.0, H / h + 1.0)
+    if not all(math.isfinite(n) and n < 1e15 for n in shape):
+        raise ParameterError(f"parameters 'width_um', 'height_um' and 'grid_spacing_xi' give a grid of {shape[0]:.3g} × "
+                             f"{shape[1]:.3g} nodes: far more than any machine holds")
+    check_memory((math.ceil(shape[0]), math.ceil(shape[1])), 8 if cfg.precision == "float64" else 4,
+                 "'width_um', 'height_um' and 'grid_spacing_xi'", minimize=cfg.minimize,
+                 evolving_A=cfg.vector_potential == "bulk", frames=cfg.frames)
+    check_step_count(cfg.t_final, cfg.dt or 0.5 * stability_limit(
+        Grid.covering(W, H, h), make_model(mat.kappa, b, u=cfg.u, vector_potential=VECTOR_POTENTIAL[cfg.vector_potential])),
+        "" if cfg.dt else f" (dt = 0: half the stability limit, set by 'u' = {cfg.u:g} and 'grid_spacing_xi' = {h:g})")
     return mat, units, W, H, b
+
+
+#: most TDGL steps a run may take (more would not finish: days even on a tiny grid)
+MAX_STEPS = 10 ** 10
+
+
+def check_step_count(t_final: float, dt: float, why: str = "") -> int:
+    """The number of steps ⌈t_final/dt⌉, refused (naming 't_final' and 'dt', and ``why`` dt is what it is)
+    above MAX_STEPS."""
+    ratio = t_final / dt if dt > 0 else math.inf
+    if not ratio <= MAX_STEPS:
+        raise ParameterError(f"parameters 't_final' = {t_final:g} t0 and 'dt' = {dt:g} t0{why} need {ratio:.3g} TDGL "
+                             f"steps: allowed at most {MAX_STEPS:.0e}")
+    return math.ceil(ratio)
 
 
 def setup(cfg: Config):
@@ -165,15 +216,7 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
     ckpt = Checkpointer(out / "checkpoint.h5", every=cfg.checkpoint_every, metadata=meta)
     resumed = None
     if resume:
-        if not ckpt.path.exists():
-            raise ParameterError(f"--resume: no checkpoint at '{ckpt.path}' to resume from")
-        template = uniform_state(lat, ax, ay)
-        resumed = ckpt.load(template)
-        old = load_state(ckpt.path)[2]["config"]
-        diff = {k for k, v in config_dict(cfg).items() if old.get(k) != v and k not in RUN_CONTROL_KEYS}
-        if diff:
-            raise ParameterError(f"--resume: parameters {sorted(diff)} differ from the checkpoint's; "
-                                 "resume with the same physical parameters or start afresh")
+        resumed = _resume_from(ckpt.path, cfg, grid, uniform_state(lat, ax, ay), ckpt)
     if cfg.initial_amplitude > 0:
         state0 = random_state(lat, ax, ay, jax.random.PRNGKey(cfg.seed), cfg.initial_amplitude)
     else:
@@ -183,10 +226,20 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
     else:
         dt = resumed.dt if resumed is not None else None
     dt_used = check_time_step(dt, grid, params)
-    n_steps = int(math.ceil(cfg.t_final / dt_used))
+    n_steps = check_step_count(cfg.t_final, dt_used)
+    if resumed is not None and n_steps < resumed.step:
+        raise ParameterError(f"parameter 't_final' = {cfg.t_final:g} t0 is shorter than the checkpoint's time "
+                             f"{resumed.time:.6g} t0 (step {resumed.step}): --resume continues that run, so allowed "
+                             f"t_final ≥ {resumed.time:.6g}; for a shorter run start afresh with --overwrite")
+    pslice = plaquette_slice(grid)
+    snap = jax.jit(lambda s: {"density": obs.density(s).astype(np.float32),
+                              "phase": obs.phase(s).astype(np.float32),
+                              "bz": magnetic_field(s, lat)[pslice].astype(np.float32)})
     traj = evolve(state0, params, lat, n_steps=n_steps, dt=dt_used,
-                  chunk_steps=cfg.chunk_steps, checkpoint=ckpt, resume_from=resumed, progress=progress)
+                  chunk_steps=cfg.chunk_steps, checkpoint=ckpt, resume_from=resumed, progress=progress,
+                  snapshots=cfg.frames, snapshot=snap)
     state = traj.state
+    tdgl_energy = float(traj.history["energy"][-1])
     mini = None
     if cfg.minimize:
         mini = minimize(state, params, lat, tol=cfg.minimize_tol, max_iter=cfg.max_iter)
@@ -194,14 +247,18 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
 
     # observables
     v = obs.vortices(state, lat)
-    bz = magnetic_field(state, lat)
+    bz = np.asarray(magnetic_field(state, lat))[pslice]          # the plaquettes of the film's box
     jx, jy = obs.current_on_nodes(state, lat)
     n2 = obs.density(state)
-    energy = float(mini.energy) if mini else float(traj.history["energy"][-1])
+    energy = float(mini.energy) if mini else tdgl_energy
     applied_flux = b * W * H / (2 * math.pi)
     lo, hi = expected_vortex_range(W, H, b)
     M = float(obs.magnetization(state, lat, params.kappa))
     site = np.asarray(lat.site)
+    try:
+        t0_s = units.time
+    except ParameterError:                       # a material without resistivity: no SI time
+        t0_s = None
     summary = {
         "experiment": NAME,
         "material": mat.name,
@@ -211,6 +268,7 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
         "temperature_K": cfg.temperature_K,
         "xi_nm": units.xi * 1e9, "lambda_nm": units.lam * 1e9, "kappa": mat.kappa,
         "Bc2_mT": units.Bc2 * 1e3, "pearl_length_um": units.pearl_length * 1e6,
+        "t0_s": t0_s,
         "film_size_xi": [W, H], "grid": [grid.nx, grid.ny], "grid_spacing_xi": [grid.hx, grid.hy],
         "applied_field_mT": cfg.applied_field_mT, "applied_field_Bc2": b,
         "applied_flux_Phi0": applied_flux,
@@ -221,26 +279,104 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
         "vortex_count_in_expected_range": bool(lo <= v["net"] <= hi),
         "checks": [vortex_count_check(v["net"], lo, hi)],
         "mean_density": float(np.sum(np.asarray(n2) * site) / site.sum()),
+        "mean_field_Bc2": float(np.mean(bz)), "mean_field_mT": float(np.mean(bz)) * units.Bc2 * 1e3,
         "free_energy": energy, "free_energy_unit": "(B_c^2/mu0) xi^2 d",
         "free_energy_J": energy * units.energy,
         "magnetization_Bc2": M,
-        "tdgl": {"steps": traj.step, "t_final_t0": traj.time, "dt_t0": traj.dt, "vector_potential": cfg.vector_potential},
+        "tdgl": {"steps": traj.step, "t_final_t0": traj.time, "dt_t0": traj.dt, "vector_potential": cfg.vector_potential,
+                 "final_free_energy": tdgl_energy, "frames": len(traj.history.get("frame_time", []))},
         "minimization": None if mini is None else {"iterations": mini.iterations, "grad_norm": mini.grad_norm,
-                                                   "converged": mini.converged},
+                                                   "converged": mini.converged, "final_free_energy": mini.energy},
         "units": {"length": "xi(T)", "field": "Bc2(T)", "time": "t0 = mu0 sigma_n lambda^2",
                   "current_density": "J0 = Phi0/(2 pi mu0 lambda^2 xi)", "psi": "psi_inf"},
         "resumed": resumed is not None,
     }
-    extra = {"density": n2, "bz": bz, "jx_nodes": jx, "jy_nodes": jy, "vortex_x": v["x"], "vortex_y": v["y"],
-             "vortex_charge": v["charge"], "history_time": traj.history["time"],
-             "history_energy": traj.history["energy"]}
-    save_state(out / "result.h5", jax.device_get(state), grid, lat.site, dict(meta, units=summary["units"]), extra)
+    um = units.xi * 1e6
+    xc, yc = (grid.x()[:-1] + grid.hx / 2, grid.y()[:-1] + grid.hy / 2)
+    J0 = f"J0 = {units.J0:.4g} A/m^2"
+    hist_t = np.asarray(traj.history["time"])
+    extra = {
+        "density": (n2, "psi_inf^2", "superfluid density |ψ|² on the nodes (0 off the film)"),
+        "bz": (bz, "Bc2", f"B_z on the plaquettes, (nx−1, ny−1), centres at x_plaquette × y_plaquette; "
+                          f"B_c2 = {units.Bc2 * 1e3:.6g} mT" + (" (A frozen: equals the applied field)" if params.frozen else "")),
+        "bz_mT": (bz * units.Bc2 * 1e3, "mT", "B_z on the plaquettes in millitesla"),
+        "x_plaquette": (xc, "xi", "x of the plaquette centres (first axis of bz)"),
+        "y_plaquette": (yc, "xi", "y of the plaquette centres (second axis of bz)"),
+        "x_plaquette_um": (xc * um, "um", "x of the plaquette centres in micrometres"),
+        "y_plaquette_um": (yc * um, "um", "y of the plaquette centres in micrometres"),
+        "jx_nodes": (jx, "J0", f"x supercurrent density averaged from the links onto the nodes; {J0}"),
+        "jy_nodes": (jy, "J0", f"y supercurrent density averaged from the links onto the nodes; {J0}"),
+        "vortex_x": (v["x"], "xi", "x of each vortex (plaquette centre with non-zero winding)"),
+        "vortex_y": (v["y"], "xi", "y of each vortex (plaquette centre with non-zero winding)"),
+        "vortex_x_um": (v["x"] * um, "um", "x of each vortex in micrometres"),
+        "vortex_y_um": (v["y"] * um, "um", "y of each vortex in micrometres"),
+        "vortex_charge": (v["charge"], "1", "winding number of each vortex (+1 vortex, −1 antivortex)"),
+        "history_time": (hist_t, "t0", "simulated time at the end of each TDGL chunk"),
+        "history_energy": (np.asarray(traj.history["energy"]), "(B_c^2/mu0) xi^2 d",
+                           f"free energy during TDGL; unit = {units.energy:.4g} J"),
+    }
+    if t0_s is not None:
+        extra["history_time_s"] = (hist_t * t0_s, "s", "simulated time of each TDGL chunk in seconds")
+    if traj.history.get("frame_time"):
+        ft = np.asarray(traj.history["frame_time"])
+        extra.update({
+            "frame_time": (ft, "t0", "simulated time of each snapshot"),
+            "frame_density": (np.stack(traj.history["frame_density"]), "psi_inf^2",
+                              "|ψ|² snapshots during TDGL, (frames, nx, ny)"),
+            "frame_phase": (np.stack(traj.history["frame_phase"]), "rad", "arg ψ snapshots during TDGL, (frames, nx, ny)"),
+            "frame_bz": (np.stack(traj.history["frame_bz"]), "Bc2", "B_z snapshots on the plaquettes, (frames, nx−1, ny−1)"),
+        })
+        if t0_s is not None:
+            extra["frame_time_s"] = (ft * t0_s, "s", "simulated time of each snapshot in seconds")
+    save_state(out / "result.h5", jax.device_get(state), grid, lat.site,
+               dict(meta, units=summary["units"], xi_nm=units.xi * 1e9, Bc2_mT=units.Bc2 * 1e3,
+                    t0_s=t0_s, J0_A_per_m2=units.J0), extra, length_unit_m=units.xi)
     title = f"{mat.name}, T = {cfg.temperature_K} K, B = {cfg.applied_field_mT} mT"
     plot_density(state.psi, lat, v, out / "density.png",
                  f"{title}: {v['net']} vortices, Φ/Φ0 = {applied_flux:.1f}")
     plot_phase(state.psi, lat, out / "phase.png", f"phase of ψ ({title})")
-    plot_field(bz, lat, out / "field.png",
-               "B_z / B_c2" + (" (frozen A: equals the applied field)" if params.frozen else ""))
+    plot_field(bz, lat, out / "field.png", f"B_z ({title})", bc2_mT=units.Bc2 * 1e3,
+               note="A frozen (thin-film limit): B_z is the applied field everywhere" if params.frozen else "")
     plot_currents(jx, jy, lat, out / "currents.png", "supercurrent |J_s| / J0 and streamlines")
-    plot_history(traj.history["time"], traj.history["energy"], out / "energy.png", "TDGL relaxation")
+    plot_energy_stages(traj.history["time"], traj.history["energy"], out / "energy.png", f"free energy ({title})",
+                       minimized=None if mini is None else {"energy": mini.energy, "iterations": mini.iterations,
+                                                            "converged": mini.converged})
     return finish(out, summary, t_start)
+
+
+def plaquette_slice(grid: Grid) -> tuple[slice, slice]:
+    """Index of the plaquettes inside the box: all but the last row/column along an open axis."""
+    return (slice(None) if grid.periodic_x else slice(0, grid.nx - 1),
+            slice(None) if grid.periodic_y else slice(0, grid.ny - 1))
+
+
+def _resume_from(path: Path, cfg: Config, grid: Grid, template, ckpt: Checkpointer):
+    """The checkpoint at ``path`` as a trajectory to continue, after checking it belongs to this run.
+
+    Raises:
+        ParameterError: naming '--resume': no checkpoint, an unreadable one (truncated or garbage),
+            one of another experiment, or one whose physical parameters differ (listed by key).
+    """
+    if not path.exists():
+        raise ParameterError(f"parameter '--resume': no checkpoint at '{path}' to resume from")
+    try:
+        _, ck_grid, meta, _ = load_state(path)
+    except StateFileError as e:
+        raise ParameterError(f"parameter '--resume': cannot resume from '{path}': {e}") from None
+    if meta.get("experiment") != NAME:
+        owner = f"of the experiment {meta['experiment']!r}" if meta.get("experiment") else "not written by glsim run"
+        raise ParameterError(f"parameter '--resume': '{path}' is a checkpoint {owner}, not of {NAME!r}; start afresh "
+                             "with --overwrite or choose another --out")
+    old = meta.get("config")
+    missing = [k for k in ("step", "time", "dt") if k not in meta]
+    if not isinstance(old, dict) or missing:
+        raise ParameterError(f"parameter '--resume': '{path}' lacks the run's configuration or position "
+                             f"({missing or ['config']}); it cannot be continued")
+    diff = {k for k, v in config_dict(cfg).items() if k in old and old.get(k) != v and k not in RUN_CONTROL_KEYS}
+    diff |= {k for k in config_dict(cfg) if k not in old and k not in RUN_CONTROL_KEYS}
+    if diff:
+        raise ParameterError(f"--resume: parameters {sorted(diff)} differ from the checkpoint's; "
+                             "resume with the same physical parameters or start afresh")
+    if ck_grid.shape != grid.shape:
+        raise ParameterError(f"parameter '--resume': '{path}' holds a {ck_grid.shape} grid, this run needs {grid.shape}")
+    return ckpt.load(template)

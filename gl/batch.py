@@ -22,11 +22,16 @@ from .errors import ParameterError
 from .sharding import device_mesh
 
 
+#: most values on one axis, and most points of a grid of axes
+MAX_POINTS = 1_000_000
+
+
 def parse_axis(spec: str) -> tuple[str, np.ndarray]:
     """``"key=start:stop:n"`` (n evenly spaced values, ends included) or ``"key=v1,v2,…"``.
 
     Raises:
-        ParameterError: for a malformed spec, n < 1 or a non-numeric value.
+        ParameterError: for a malformed spec, N outside 1 … MAX_POINTS, a non-numeric or non-finite
+            START/STOP, each with its own message naming '--over'.
     """
     key, sep, rhs = spec.partition("=")
     key = key.strip()
@@ -36,10 +41,20 @@ def parse_axis(spec: str) -> tuple[str, np.ndarray]:
         if ":" in rhs:
             a, b, n = rhs.split(":")
             n = int(n)
-            if n < 1:
-                raise ParameterError(f"parameter '--over' = {spec!r}: N = {n} must be ≥ 1")
-            return key, np.linspace(float(a), float(b), n)
-        return key, np.array([float(v) for v in rhs.split(",")])
+            if n < 1 or n > MAX_POINTS:
+                raise ParameterError(f"parameter '--over' = {spec!r}: N = {n} is out of range: allowed 1 … {MAX_POINTS}")
+            a, b = float(a), float(b)
+            if not (np.isfinite(a) and np.isfinite(b)):
+                raise ParameterError(f"parameter '--over' = {spec!r}: START and STOP must be finite numbers")
+            return key, np.linspace(a, b, n)
+        values = np.array([float(v) for v in rhs.split(",")])
+        if not np.all(np.isfinite(values)):
+            raise ParameterError(f"parameter '--over' = {spec!r}: the values must be finite numbers")
+        if values.size > MAX_POINTS:
+            raise ParameterError(f"parameter '--over' = {spec[:40]!r}…: {values.size} values, allowed at most {MAX_POINTS}")
+        return key, values
+    except ParameterError:
+        raise                                      # the specific message, not the generic one below
     except ValueError:
         raise ParameterError(f"parameter '--over' = {spec!r}: expected KEY=START:STOP:N or KEY=V1,V2,… "
                              "with numbers") from None
@@ -49,12 +64,16 @@ def parameter_grid(axes: list[tuple[str, np.ndarray]]) -> tuple[dict[str, np.nda
     """All combinations of the axes' values: ({key: flat values}, grid shape), first axis slowest.
 
     Raises:
-        ParameterError: if a key appears twice.
+        ParameterError: if a key appears twice or the grid has more than MAX_POINTS points.
     """
     keys = [k for k, _ in axes]
     if len(set(keys)) != len(keys):
         raise ParameterError(f"parameter '--over': each key may be swept once, got {keys}")
     shape = tuple(len(v) for _, v in axes)
+    total = float(np.prod([float(n) for n in shape])) if shape else 0.0
+    if total > MAX_POINTS:
+        raise ParameterError(f"parameter '--over': the grid {' × '.join(map(str, shape))} has {total:.3g} points, "
+                             f"allowed at most {MAX_POINTS}")
     combos = np.array(list(itertools.product(*[v for _, v in axes])), dtype=float).reshape(-1, len(axes))
     return {k: combos[:, i] for i, k in enumerate(keys)}, shape
 

@@ -10,13 +10,20 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from .errors import ParameterError
+from .errors import ParameterError, require_positive
 from .gauge import link_variables, magnetic_field, plaquette_circulation, plaquette_flux
 from .lattice import Lattice, bwd, fwd
 from .operators import supercurrent
 from .state import State
 
 TWO_PI = 2.0 * np.pi
+
+
+def _require_shape(state: State, lat: Lattice) -> None:
+    """Raise a :class:`ParameterError` unless ψ, a_x and a_y have the lattice's shape (static shapes: traceable)."""
+    bad = {k: tuple(getattr(state, k).shape) for k in ("psi", "ax", "ay") if tuple(getattr(state, k).shape) != lat.shape}
+    if bad:
+        raise ParameterError(f"parameter 'state' does not fit the lattice: {bad} but the lattice is {lat.shape}")
 
 
 def density(state: State) -> jnp.ndarray:
@@ -64,6 +71,7 @@ def vortices(state: State, lat: Lattice) -> dict:
         (winding ±1, ±2, …, shape (N,)), ``n_vortices`` (plaquettes with positive winding,
         counted with multiplicity), ``n_antivortices`` and ``net`` (total winding).
     """
+    _require_shape(state, lat)
     w = np.asarray(vorticity(state, lat))
     Xc, Yc = lat.grid.plaquette_centres()
     idx = np.nonzero(w)
@@ -132,7 +140,13 @@ def magnetization(state: State, lat: Lattice, kappa, spacing=None) -> jnp.ndarra
     In reduced units the static Ampère law is κ²∇×B = J, so the field of the currents integrates
     to ∫(B − H) dA = m_z/κ²; M is negative (diamagnetic) in the Meissner state. ``spacing`` as in
     :func:`magnetic_moment`.
+
+    Raises:
+        ParameterError: for κ ≤ 0 or not finite (a traced κ is not checked), or a state whose
+            arrays do not have the lattice's shape.
     """
+    require_positive("kappa", kappa)
+    _require_shape(state, lat)
     hx, hy = (lat.hx, lat.hy) if spacing is None else spacing
     area = jnp.sum(lat.site) * hx * hy
     return magnetic_moment(state, lat, spacing) / (kappa ** 2 * area)
