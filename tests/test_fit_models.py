@@ -67,6 +67,7 @@ def test_little_parks_model_recovers_parameters_and_has_exact_jacobian():
         assert e == pytest.approx(expected, rel=2e-3, abs=1e6)
 
 
+@pytest.mark.slow      # one GL slab minimization and CG solve per difference: about a minute on 2 cores
 def test_meissner_model_jacobian_is_exact():
     """dB(x)/dλ through the implicit derivative of the GL slab equals central differences."""
     model = FIT_MODELS["meissner-lambda"]
