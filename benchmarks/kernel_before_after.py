@@ -2,7 +2,8 @@
 against the new gl.model.Model code), timed in separate processes interleaved A B A B ….
 
 Usage:  python benchmarks/kernel_before_after.py [--old PATH] [--new PATH] [--sizes 512 1024 2048]
-                                                 [--bulk-sizes 512 1024] [--rounds 5] [--out FILE.json]
+                                                 [--bulk-sizes 512 1024] [--rounds 5] [--cases …]
+                                                 [--paired [--pairs 16]] [--out FILE.json]
 
 ``--old`` is a checkout of the previous commit (default /tmp/old_main, e.g. a ``git worktree``) and
 ``--new`` the tree to measure (default: this repository); each worker process imports ``gl`` from
@@ -39,6 +40,13 @@ Cases (uniform ε = 1, u = 5.79, constant H = 0.1 B_c2, ψ = 1 at the start, dt 
   donated buffer. old: ``full_steps(fields, site, plaquette, (hx, hy, dt/u, dt/σ, κ², H), n)``;
   new: ``full_steps(fields, site, plaquette, ε, BULK model, hx, hy, t0, dt, n)``.
 
+``--paired``: one process per grid and precision imports both trees (the old one as the package
+``gl_old``, the new one as ``gl_new``; their imports are relative) and alternates calls of the two
+codes, old new new old …, ``--pairs`` pairs per case (all again with twice the steps if any call
+took < 0.5 s, up to three times): adjacent calls see nearly the same load, so
+the median of the per-pair new/old ratios is much less sensitive to other processes than
+comparing separate worker processes.
+
 A benchmark, not a test: on a shared 2-core machine other processes change the absolute rates;
 the interleaving is there so that both codes see the same conditions. The load average at each
 worker's start is recorded.
@@ -66,13 +74,22 @@ ROOT = Path(__file__).resolve().parent.parent
 # workers: one function per code, returning {case: zero-argument callable that runs n steps}
 # ---------------------------------------------------------------------------------------------
 
-def _old_cases(n, real, bulk):
+def _modules(pkg: str, *names):
+    """Submodules ``pkg.name`` (``pkg`` is "gl", or the name the other tree was loaded under)."""
+    import importlib
+
+    return [importlib.import_module(f"{pkg}.{name}") for name in names]
+
+
+def _old_cases(n, real, bulk, pkg="gl"):
     import jax.numpy as jnp
-    from gl.gauge import applied_link_phases
-    from gl.geometry import Grid
-    from gl.kernel import frozen_links, frozen_steps, full_steps, pack, pack_full, run_frozen, uniform_field_links
-    from gl.lattice import make_lattice
-    from gl.state import uniform_state
+
+    gauge, geometry, kernel, lattice, state = _modules(pkg, "gauge", "geometry", "kernel", "lattice", "state")
+    applied_link_phases, Grid, make_lattice, uniform_state = (gauge.applied_link_phases, geometry.Grid,
+                                                              lattice.make_lattice, state.uniform_state)
+    frozen_links, frozen_steps, full_steps, pack, pack_full, run_frozen, uniform_field_links = (
+        kernel.frozen_links, kernel.frozen_steps, kernel.full_steps, kernel.pack, kernel.pack_full, kernel.run_frozen,
+        kernel.uniform_field_links)
 
     grid = Grid(n, n, SPACING, SPACING)
     lat = make_lattice(grid, dtype=real)
@@ -82,7 +99,7 @@ def _old_cases(n, real, bulk):
     h, rate = s(SPACING), s(DT_FROZEN / U)
     cases = {}
 
-    def kernel(links):
+    def frozen_case(links):
         field, site = pack(lat.site.astype(cplx), lat)
         hold = {"f": field}
 
@@ -91,8 +108,8 @@ def _old_cases(n, real, bulk):
             hold["f"].block_until_ready()
         return run
 
-    cases["frozen_uniform"] = kernel(uniform_field_links(grid, H, real))
-    cases["frozen_links"] = kernel(frozen_links(grid, ax, ay))
+    cases["frozen_uniform"] = frozen_case(uniform_field_links(grid, H, real))
+    cases["frozen_links"] = frozen_case(frozen_links(grid, ax, ay))
     psi = {"p": lat.site.astype(cplx)}
 
     def run_fr(steps):
@@ -111,12 +128,13 @@ def _old_cases(n, real, bulk):
     return cases
 
 
-def _uniform_links(grid, real, gauge):
+def _uniform_links(grid, real, gauge, pkg="gl"):
     """Compact links of the constant field H in ``gauge`` (open grid), from public functions:
     what gl.kernel.run_frozen builds for a UNIFORM model with a constant field."""
     import jax.numpy as jnp
-    from gl.gauge import unit_field_link_phases
-    from gl.kernel import Links
+
+    gauge_mod, kernel = _modules(pkg, "gauge", "kernel")
+    unit_field_link_phases, Links = gauge_mod.unit_field_link_phases, kernel.Links
 
     def link(a):
         if a is None:
@@ -129,14 +147,16 @@ def _uniform_links(grid, real, gauge):
     return Links(xr, xi, yr, yi)
 
 
-def _new_cases(n, real, bulk):
+def _new_cases(n, real, bulk, pkg="gl"):
     import jax.numpy as jnp
-    from gl.gauge import applied_link_phases
-    from gl.geometry import Grid
-    from gl.kernel import frozen_links, frozen_steps, full_steps, pack, pack_full, run_frozen
-    from gl.lattice import make_lattice
-    from gl.model import BULK, FROZEN, UNIFORM, make_model
-    from gl.state import uniform_state
+
+    gauge, geometry, kernel, lattice, model_mod, state = _modules(pkg, "gauge", "geometry", "kernel", "lattice",
+                                                                  "model", "state")
+    applied_link_phases, Grid, make_lattice, uniform_state = (gauge.applied_link_phases, geometry.Grid,
+                                                              lattice.make_lattice, state.uniform_state)
+    frozen_links, frozen_steps, full_steps, pack, pack_full, run_frozen = (
+        kernel.frozen_links, kernel.frozen_steps, kernel.full_steps, kernel.pack, kernel.pack_full, kernel.run_frozen)
+    BULK, FROZEN, UNIFORM, make_model = model_mod.BULK, model_mod.FROZEN, model_mod.UNIFORM, model_mod.make_model
 
     grid = Grid(n, n, SPACING, SPACING)
     lat = make_lattice(grid, dtype=real)
@@ -149,7 +169,7 @@ def _new_cases(n, real, bulk):
     frozen = make_model(KAPPA, H, u=U, sigma=SIGMA, vector_potential=FROZEN, gauge="symmetric", dtype=real)
     cases = {}
 
-    def kernel(links, model):
+    def frozen_case(links, model):
         field, site = pack(lat.site.astype(cplx), lat)
         hold = {"f": field}
 
@@ -158,9 +178,9 @@ def _new_cases(n, real, bulk):
             hold["f"].block_until_ready()
         return run
 
-    cases["frozen_uniform"] = kernel(_uniform_links(grid, real, "landau_x"), uniform_landau)
-    cases["frozen_uniform_sym"] = kernel(_uniform_links(grid, real, "symmetric"), uniform_auto)
-    cases["frozen_links"] = kernel(frozen_links(grid, ax, ay), frozen)
+    cases["frozen_uniform"] = frozen_case(_uniform_links(grid, real, "landau_x", pkg), uniform_landau)
+    cases["frozen_uniform_sym"] = frozen_case(_uniform_links(grid, real, "symmetric", pkg), uniform_auto)
+    cases["frozen_links"] = frozen_case(frozen_links(grid, ax, ay), frozen)
     st = {"s": uniform_state(lat, ax, ay)}
 
     def run_fr(steps):
@@ -219,6 +239,94 @@ def worker(code: str, n: int, precision: str, bulk: bool, steps: dict, timed: in
     return out
 
 
+def _load_tree_as(name: str, tree: Path):
+    """Import the ``gl`` package of ``tree`` under the module name ``name`` (its imports are relative)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, tree / "gl" / "__init__.py",
+                                                  submodule_search_locations=[str(tree / "gl")])
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def paired_worker(old_tree: str, n: int, precision: str, bulk: bool, pairs: int, target: float,
+                  cases_wanted=None) -> dict:
+    """Both codes in one process (the old tree imported as ``gl_old``, the new as ``gl_new``): for each
+    case, calls of old and new alternate old, new, new, old, … so that both see the same load; returns
+    the rates of every call and the new/old ratio of each adjacent pair."""
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    import jax.numpy as jnp
+
+    _load_tree_as("gl_old", Path(old_tree))
+    _load_tree_as("gl_new", ROOT if not os.environ.get("KBA_NEW_TREE") else Path(os.environ["KBA_NEW_TREE"]))
+    real = jnp.float32 if precision == "float32" else jnp.float64
+    both = {"old": _old_cases(n, real, bulk, "gl_old"), "new": _new_cases(n, real, bulk, "gl_new")}
+    out = {"mode": "paired", "n": n, "precision": precision, "loadavg_1min_at_start": os.getloadavg()[0],
+           "trees": {k: str(Path(sys.modules[f"gl_{k}"].__file__).parent) for k in ("old", "new")}, "cases": {}}
+    for name in both["old"]:
+        if cases_wanted and name not in cases_wanted or name not in both["new"]:
+            continue
+        runs = {code: both[code][name] for code in ("old", "new")}
+        for run in runs.values():
+            run(2)                                              # compile
+        k0 = max(2, int(2e7 / (n * n)))
+        t = time.perf_counter()
+        runs["old"](k0)
+        k = max(2, 2 * math.ceil(target / ((time.perf_counter() - t) / k0) / 2))
+        for run in runs.values():
+            run(k)                                              # warm-up at the timed size
+        for attempt in range(4):
+            rates = {"old": [], "new": []}
+            times = []
+            for i in range(pairs):
+                order = ("old", "new") if i % 2 == 0 else ("new", "old")
+                for code in order:
+                    t = time.perf_counter()
+                    runs[code](k)
+                    dt = time.perf_counter() - t
+                    times.append(dt)
+                    rates[code].append(n * n * k / dt)
+            if min(times) >= MIN_TIMING_S:
+                break
+            k *= 2                                              # a call under 0.5 s: all pairs again, twice the steps
+        out["cases"][name] = {"steps": k, "rates": rates, "shortest_timing_s": min(times),
+                              "pair_ratios": [w / o for w, o in zip(rates["new"], rates["old"])]}
+    return out
+
+
+def run_paired(args, trees) -> list:
+    rows = []
+    for n in args.sizes:
+        for prec in args.precisions:
+            spec = {"old_tree": str(trees["old"]), "n": n, "precision": prec, "bulk": n in args.bulk_sizes,
+                    "pairs": args.pairs, "target": args.target, "cases_wanted": args.cases}
+            env = dict(os.environ, KBA_NEW_TREE=str(trees["new"]))
+            env.pop("PYTHONPATH", None)
+            res = subprocess.run([sys.executable, __file__, "--paired-worker", "--spec", json.dumps(spec)],
+                                 capture_output=True, text=True, env=env, cwd="/")
+            if res.returncode != 0:
+                raise RuntimeError(f"paired worker n={n} {prec} failed:\n{res.stderr[-3000:]}")
+            rec = json.loads(res.stdout.strip().splitlines()[-1])
+            for name, c in rec["cases"].items():
+                old, new, pr = c["rates"]["old"], c["rates"]["new"], c["pair_ratios"]
+                rows.append({"n": n, "precision": prec, "case": name, "steps": c["steps"],
+                             "old_Msite_per_s": _median(old) / 1e6, "new_Msite_per_s": _median(new) / 1e6,
+                             "ratio_of_medians": _median(new) / _median(old), "median_pair_ratio": _median(pr),
+                             "ratio_of_best": max(new) / max(old), "pair_ratios": pr,
+                             "shortest_timing_s": c["shortest_timing_s"], "pairs": len(pr),
+                             "loadavg_1min_at_start": rec["loadavg_1min_at_start"], "trees": rec["trees"]})
+                r = rows[-1]
+                print(f"{n:>5} {prec:>8} {name:<15} steps {c['steps']:>4}: old {r['old_Msite_per_s']:7.1f} new "
+                      f"{r['new_Msite_per_s']:7.1f} M/s; new/old: of medians {r['ratio_of_medians']:.3f}, median of "
+                      f"pairs {r['median_pair_ratio']:.3f}, of best {r['ratio_of_best']:.3f} "
+                      f"(load {rec['loadavg_1min_at_start']:.2f})", flush=True)
+    return rows
+
+
 # ---------------------------------------------------------------------------------------------
 # driver
 # ---------------------------------------------------------------------------------------------
@@ -240,6 +348,7 @@ def _median(xs):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--worker", help=argparse.SUPPRESS)
+    p.add_argument("--paired-worker", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--spec", help=argparse.SUPPRESS)
     p.add_argument("--old", default="/tmp/old_main", help="checkout of the code before the change")
     p.add_argument("--new", default=str(ROOT), help="checkout of the code after the change")
@@ -250,6 +359,9 @@ def main(argv=None):
                    help="only these cases (frozen_uniform frozen_uniform_sym frozen_links run_frozen bulk)")
     p.add_argument("--rounds", type=int, default=5, help="worker pairs (old, new) per grid and precision")
     p.add_argument("--timed", type=int, default=2, help="timed calls per case in each worker")
+    p.add_argument("--paired", action="store_true",
+                   help="instead: both codes in one process per grid and precision, calls alternating")
+    p.add_argument("--pairs", type=int, default=16, help="old/new call pairs per case with --paired")
     p.add_argument("--target", type=float, default=0.8, help="seconds per timed call (sets the steps)")
     p.add_argument("--out", default=str(Path(__file__).resolve().parent / "kernel_before_after.json"))
     args = p.parse_args(argv)
@@ -257,9 +369,25 @@ def main(argv=None):
         spec = json.loads(args.spec)
         print(json.dumps(worker(args.worker, **spec)))
         return
+    if args.paired_worker:
+        print(json.dumps(paired_worker(**json.loads(args.spec))))
+        return
 
     trees = {"old": Path(args.old).resolve(), "new": Path(args.new).resolve()}
     hashes = {k: _tree_hash(v) for k, v in trees.items()}
+    if args.paired:
+        import jax
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores; paired mode; old = {trees['old']} "
+              f"({hashes['old']}), new = {trees['new']} ({hashes['new']})", flush=True)
+        rows = run_paired(args, trees)
+        meta = {"mode": "paired (both codes in one process, calls alternating old new new old …)",
+                "machine": f"{platform.machine()} {platform.processor()}, {os.cpu_count()} cores",
+                "jax": jax.__version__, "old_tree": str(trees["old"]), "new_tree": str(trees["new"]),
+                "gl_sha256_16": hashes, "pairs": args.pairs, "target_s": args.target}
+        with open(args.out, "w") as fh:
+            json.dump({"meta": meta, "summary": rows}, fh, indent=1)
+        print(f"written {args.out}")
+        return
     records = []
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; old = {trees['old']} ({hashes['old']}), "
           f"new = {trees['new']} ({hashes['new']})", flush=True)
