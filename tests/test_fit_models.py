@@ -53,13 +53,19 @@ def test_depairing_model_recovers_parameters_and_has_exact_jacobian():
     _jacobian_matches_central_differences(model, truth, jnp.asarray(T))
 
 
-def test_little_parks_model_recovers_parameters_and_has_exact_jacobian():
+LITTLE_PARKS_TRUTH = {"radius": 1.0e-6, "xi0": 1.5e-7, "Tc0": 1.25}
+LITTLE_PARKS_B = np.linspace(-1.6, 1.6, 41) + 0.013     # avoid exact half-integer flux (degenerate branches)
+
+
+@pytest.mark.slow      # about two minutes on 2 cores (58 Levenberg–Marquardt steps of 41 ring eigenproblems)
+def test_little_parks_model_recovers_parameters():
     """A 1 µm ring: period ΔB = Φ0/πR² ≈ 0.66 mT, parabolic T_c dips of depth ξ²/4R² T_c0."""
+    _recovers(FIT_MODELS["little-parks"], LITTLE_PARKS_TRUTH, LITTLE_PARKS_B, noise=0.002, start_factor=1.05)
+
+
+def test_little_parks_model_has_exact_jacobian():
     model = FIT_MODELS["little-parks"]
-    truth = {"radius": 1.0e-6, "xi0": 1.5e-7, "Tc0": 1.25}
-    B = np.linspace(-1.6, 1.6, 41) + 0.013          # avoid exact half-integer flux (degenerate branches)
-    _recovers(model, truth, B, noise=0.002, start_factor=1.05)
-    _jacobian_matches_central_differences(model, truth, jnp.asarray(B))
+    _jacobian_matches_central_differences(model, LITTLE_PARKS_TRUTH, jnp.asarray(LITTLE_PARKS_B))
     # the ring lattice's lowest eigenvalue is the continuum min_n ((n − Φ/Φ0)/R)² within (2π/N)²/12
     for f in (0.0, 0.2, 0.7):
         e = float(ring_lowest_eigenvalue(f, 1e-6))
