@@ -66,6 +66,9 @@ from pathlib import Path
 
 H, U, SIGMA, KAPPA, SPACING = 0.1, 5.79, 1.0, 2.0, 0.5
 DT_FROZEN, DT_BULK = 0.05, 0.0075
+#: (new case, old case it is compared with)
+PAIRS = [("frozen_uniform", "frozen_uniform"), ("frozen_uniform_sym", "frozen_uniform"),
+         ("frozen_links", "frozen_links"), ("run_frozen", "run_frozen"), ("bulk", "bulk")]
 MIN_TIMING_S = 0.5   # every timed call is at least this long (else timed again with twice the steps)
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -267,10 +270,10 @@ def paired_worker(old_tree: str, n: int, precision: str, bulk: bool, pairs: int,
     both = {"old": _old_cases(n, real, bulk, "gl_old"), "new": _new_cases(n, real, bulk, "gl_new")}
     out = {"mode": "paired", "n": n, "precision": precision, "loadavg_1min_at_start": os.getloadavg()[0],
            "trees": {k: str(Path(sys.modules[f"gl_{k}"].__file__).parent) for k in ("old", "new")}, "cases": {}}
-    for name in both["old"]:
-        if cases_wanted and name not in cases_wanted or name not in both["new"]:
+    for name, old_name in PAIRS:
+        if cases_wanted and name not in cases_wanted or name not in both["new"] or old_name not in both["old"]:
             continue
-        runs = {code: both[code][name] for code in ("old", "new")}
+        runs = {"old": both["old"][old_name], "new": both["new"][name]}
         for run in runs.values():
             run(2)                                              # compile
         k0 = max(2, int(2e7 / (n * n)))
@@ -313,7 +316,7 @@ def run_paired(args, trees) -> list:
             rec = json.loads(res.stdout.strip().splitlines()[-1])
             for name, c in rec["cases"].items():
                 old, new, pr = c["rates"]["old"], c["rates"]["new"], c["pair_ratios"]
-                rows.append({"n": n, "precision": prec, "case": name, "steps": c["steps"],
+                rows.append({"n": n, "precision": prec, "case": name, "old_case": dict(PAIRS)[name], "steps": c["steps"],
                              "old_Msite_per_s": _median(old) / 1e6, "new_Msite_per_s": _median(new) / 1e6,
                              "ratio_of_medians": _median(new) / _median(old), "median_pair_ratio": _median(pr),
                              "ratio_of_best": max(new) / max(old), "pair_ratios": pr,
@@ -415,8 +418,7 @@ def main(argv=None):
 
     # summary: median over all timed calls of all rounds
     rows = []
-    pairs = [("frozen_uniform", "frozen_uniform"), ("frozen_uniform_sym", "frozen_uniform"),
-             ("frozen_links", "frozen_links"), ("run_frozen", "run_frozen"), ("bulk", "bulk")]
+    pairs = PAIRS
     for n in args.sizes:
         for prec in args.precisions:
             sel = [r for r in records if r["n"] == n and r["precision"] == prec]

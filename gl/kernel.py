@@ -15,10 +15,11 @@ factor and the ψ rate come from :mod:`gl.model`, the ghost layers from :mod:`gl
   by itself on a link that leaves the material; only the node degree (number of superconducting
   neighbours, from the padded site mask) is needed for the −ψ_i terms. This is exactly the
   masked-link Laplacian of :func:`gl.operators.covariant_laplacian`.
-* The link variables U = exp(−i a) of the frozen A are computed once per call. For a uniform
-  applied field in the Landau gauge A = (−Hy, 0) they depend on y only and are stored as (1, ny+2)
-  rows (:func:`uniform_field_links`); an arbitrary frozen A uses full (nx+2, ny+2) arrays
-  (:func:`frozen_links`). The kernel is the same: the link arrays broadcast. A time-dependent
+* The link variables U = exp(−i a) of the frozen A are computed once per call. For the uniform
+  applied field (:data:`~gl.model.UNIFORM`) they depend on one coordinate each and are stored as a
+  (1, ny+2) row and an (nx+2, 1) column, generated from :func:`gl.gauge.unit_field_link_phases`;
+  an arbitrary frozen A uses full (nx+2, ny+2) arrays (:func:`frozen_links`). The kernel is the
+  same: the link arrays broadcast. A time-dependent
   H(t) multiplies them in each step by exp(−i(H(t) − H(t0))·a_unit), whose phases are a row or
   a column (:func:`gl.gauge.unit_field_link_phases`): ny or nx cosines per step, not nx·ny.
 * ε(r, t): a uniform ε is a traced scalar (nothing more is read per site); an ε(r) map adds one
@@ -46,7 +47,6 @@ import jax.numpy as jnp
 import numpy as np
 
 from .boundary import field_excess, with_ghosts as _with_ghosts
-from .errors import ParameterError
 from .gauge import unit_field_link_phases
 from .geometry import Grid
 from .lattice import Lattice
@@ -79,38 +79,6 @@ def frozen_links(grid: Grid, ax, ay) -> Links:
     """:class:`Links` of arbitrary frozen link phases ``ax``, ``ay`` (each (nx, ny), dimensionless)."""
     pad = functools.partial(_with_ghosts, periodic=(grid.periodic_x, grid.periodic_y))
     return Links(pad(jnp.cos(ax)), pad(-jnp.sin(ax)), pad(jnp.cos(ay)), pad(-jnp.sin(ay)))
-
-
-def uniform_field_links(grid: Grid, applied_field, dtype=None) -> Links:
-    """Compact :class:`Links` of a uniform field H [B_c2] in the Landau gauge A = (−Hy, 0).
-
-    The x-link phase is a_x = −H·y_j·hx, y measured from the grid's centre as in
-    :func:`gl.gauge.applied_link_phases` with ``gauge="landau_x"`` (the state must be in that
-    gauge); U_y = 1. Stored as one (1, ny+2) row, so the step reads no per-site link data.
-    ``applied_field`` may be traced: a sweep over it does not recompile.
-    """
-    return landau_links(grid, jnp.asarray(applied_field, dtype or jnp.result_type(float)) * grid.hx * grid.hy)
-
-
-def landau_links(grid: Grid, flux_per_plaquette) -> Links:
-    """:func:`uniform_field_links` given the flux φ = H·hx·hy through one plaquette (may be traced).
-
-    a_x(j) = −φ·(j − (ny − 1)/2): only the flux per plaquette enters, so sweeps that change the
-    spacing or the field share one compiled kernel. The dtype is that of ``flux_per_plaquette``.
-
-    Raises:
-        ParameterError: for a grid periodic in y, where this gauge is not periodic (use
-            :func:`frozen_links` with the ``"periodic"`` or ``"landau_y"`` gauge of
-            :func:`gl.gauge.applied_link_phases`).
-    """
-    if grid.periodic_y:
-        raise ParameterError("parameter 'grid': the Landau gauge A = (−Hy, 0) is not periodic along y; for a grid "
-                             "periodic in y use frozen_links() with gl.gauge.applied_link_phases")
-    phi = jnp.asarray(flux_per_plaquette)
-    a = (-phi * (jnp.arange(grid.ny, dtype=phi.dtype) - (grid.ny - 1) / 2))[None, :]
-    xr = jnp.pad(jnp.cos(a), ((0, 0), (1, 1)))   # shape (1, ny+2): no x extent
-    xi = jnp.pad(-jnp.sin(a), ((0, 0), (1, 1)))
-    return Links(xr, xi, None, None)
 
 
 def pack(psi, lat: Lattice):
