@@ -242,7 +242,8 @@ def run_frozen(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=N
     real = field.dtype
     dt, t0 = jnp.asarray(dt, real), jnp.asarray(t0, real)
     periodic = (lat.grid.periodic_x, lat.grid.periodic_y)
-    unit = _unit_phases(lat, model, hx * hy / (lat.grid.hx * lat.grid.hy), real)
+    needs_unit = model.uniform or not model.applied_field.is_constant   # else the links are the state's, fixed
+    unit = _unit_phases(lat, model, hx * hy / (lat.grid.hx * lat.grid.hy), real) if needs_unit else (None, None)
     padded = tuple(_pad_compact(a, periodic) for a in unit)
     if model.uniform:
         links = None
