@@ -9,17 +9,19 @@ lengths in ξ, fields in B_c2; the condensation term is :func:`gl.model.condensa
 Σ_links |U ψ_j − ψ_i|²/h² (Gropp et al., J. Comput. Phys. 123, 254 (1996), Eq. 3.7) and the
 field term runs over every plaquette of the box, vacuum included, so F is the Gibbs free energy
 G(H) of the 2D (infinite-cylinder) model. With A frozen at the applied potential B = H and the
-field term vanishes (the thin-film limit).
+field term vanishes (the thin-film limit without screening); a :data:`~gl.model.PEARL` film's
+field term is the magnetic energy ∫K·A_K of its sheet current (:mod:`gl.screening`, Eq. 2).
 """
 from __future__ import annotations
 
 import jax.numpy as jnp
 
 from .boundary import field_excess
-from .gauge import magnetic_field
+from .gauge import magnetic_field, unit_potential
 from .lattice import Lattice
 from .model import Model, condensation_density
 from .operators import covariant_differences
+from .screening import film_kernel, magnetic_energy, sheet_current_of
 from .state import State
 
 
@@ -35,9 +37,22 @@ def free_energy_terms(state: State, model: Model, lat: Lattice, t=0.0) -> dict:
     dx, dy, _, _ = covariant_differences(psi, state.ax, state.ay, lat)
     condensation = area * jnp.sum(lat.site * condensation_density(n, model.condensation_coefficient(t)))
     kinetic = area * jnp.sum(jnp.abs(dx) ** 2 / lat.hx ** 2 + jnp.abs(dy) ** 2 / lat.hy ** 2)
-    b = field_excess(magnetic_field(state, lat), model.field(t), lat.plaquette)
-    field = model.kappa ** 2 * area * jnp.sum(b * b)
+    if model.screened_film:
+        field = film_field_energy(state, model, lat, t)
+    else:
+        b = field_excess(magnetic_field(state, lat), model.field(t), lat.plaquette)
+        field = model.kappa ** 2 * area * jnp.sum(b * b)
     return {"condensation": condensation, "kinetic": kinetic, "field": field}
+
+
+def film_field_energy(state: State, model: Model, lat: Lattice, t=0.0, kernel=None):
+    """Magnetic energy ∫K·A_K d²r of a :data:`~gl.model.PEARL` film's sheet current (gl/screening.py,
+    Eq. 2), with K solved from the state's induced potential A_K = A − H(t)·A_unit on the film."""
+    kernel = film_kernel(model, lat) if kernel is None else kernel
+    ux, uy = unit_potential(lat, model.gauge)
+    ix, iy = state.ax - model.field(t) * ux, state.ay - model.field(t) * uy
+    kx, ky = sheet_current_of(ix, iy, kernel, lat)
+    return magnetic_energy(kx, ky, ix, iy, lat)
 
 
 def free_energy(state: State, model: Model, lat: Lattice, t=0.0) -> jnp.ndarray:

@@ -96,6 +96,14 @@ def unit_field_link_phases(grid: Grid, gauge: str = "auto", dtype=None):
     return compact(full[0]), compact(full[1])
 
 
+def unit_potential(lat, gauge: str = "auto"):
+    """(a_x, a_y) of the unit uniform field (H = 1 B_c2) in ``gauge`` as full (nx, ny) arrays of the
+    lattice's dtype (zeros where the potential vanishes); ``lat`` is a :class:`gl.lattice.Lattice`."""
+    ax, ay = unit_field_link_phases(lat.grid, gauge, dtype=lat.site.dtype)
+    full = lambda a: jnp.zeros(lat.shape, lat.site.dtype) if a is None else jnp.broadcast_to(a, lat.shape)
+    return full(ax), full(ay)
+
+
 def link_variables(ax, ay):
     """U_x = exp(−i a_x), U_y = exp(−i a_y), each (nx, ny) complex."""
     return jnp.exp(-1j * ax), jnp.exp(-1j * ay)

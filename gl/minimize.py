@@ -14,10 +14,13 @@ import jax.numpy as jnp
 import optax
 import optax.tree_utils as otu
 
-from .energy import free_energy
+from .energy import free_energy, free_energy_terms
+from .gauge import unit_potential
 from .errors import ParameterError
 from .lattice import Lattice
-from .model import Model
+from .model import FROZEN, Model
+from .operators import supercurrent
+from .screening import film_kernel, induced_potential, magnetic_energy
 from .state import State
 
 
@@ -28,7 +31,8 @@ class MinimizeResult:
     Attributes:
         state: the minimizing :class:`State`.
         energy: final free energy [(B_c²/μ0) ξ² d].
-        grad_norm: final Euclidean norm of ∂F/∂(Re ψ, Im ψ, a_x, a_y) over the free variables.
+        grad_norm: final Euclidean norm of ∂F/∂(Re ψ, Im ψ, a_x, a_y) over the free variables
+            (for a :data:`~gl.model.PEARL` film: over Re ψ, Im ψ and the scaled sheet current).
         iterations: L-BFGS iterations taken.
         converged: ``grad_norm <= tol``.
     """
@@ -40,21 +44,44 @@ class MinimizeResult:
     converged: bool
 
 
-def _to_vars(state: State, frozen_A: bool) -> dict:
+def _current_scale(model: Model, lat: Lattice):
+    """K = scale·s for a :data:`~gl.model.PEARL` film: makes the magnetic energy's Hessian in s of
+    order one at the lattice scale (G ~ h/Λ there), so L-BFGS sees ψ and K on one footing."""
+    h = min(lat.hx, lat.hy)
+    return jnp.sqrt(model.pearl_length / (h * lat.hx * lat.hy))
+
+
+def _to_vars(state: State, model: Model, lat: Lattice) -> dict:
     v = {"re": jnp.real(state.psi), "im": jnp.imag(state.psi)}
-    if not frozen_A:
+    if model.screened_film:
+        # the sheet current of a stationary state is its supercurrent (gl/screening.py, Eq. 2)
+        jx, jy = supercurrent(state, lat)
+        scale = _current_scale(model, lat)
+        v.update(sx=jx * lat.link_x / scale, sy=jy * lat.link_y / scale)
+    elif not model.frozen:
         v.update(ax=state.ax, ay=state.ay)
     return v
 
 
-def _to_state(v: dict, template: State, lat: Lattice) -> State:
-    return State(psi=(v["re"] + 1j * v["im"]).astype(template.psi.dtype) * lat.site,
-                 ax=v.get("ax", template.ax), ay=v.get("ay", template.ay))
+def _energy_and_state(v: dict, template: State, model: Model, lat: Lattice, t, kernel):
+    psi = (v["re"] + 1j * v["im"]).astype(template.psi.dtype) * lat.site
+    if not model.screened_film:
+        state = State(psi=psi, ax=v.get("ax", template.ax), ay=v.get("ay", template.ay))
+        return free_energy(state, model, lat, t), state
+    scale = _current_scale(model, lat)
+    kx, ky = scale * v["sx"] * lat.link_x, scale * v["sy"] * lat.link_y
+    ix, iy = induced_potential(kx, ky, kernel, lat)
+    ux, uy = unit_potential(lat, model.gauge)
+    h = model.field(t)
+    state = State(psi=psi, ax=h * ux + ix, ay=h * uy + iy)
+    terms = free_energy_terms(state, model.replace(vector_potential=FROZEN), lat, t)
+    return terms["condensation"] + terms["kinetic"] + magnetic_energy(kx, ky, ix, iy, lat), state
 
 
 @functools.partial(jax.jit, static_argnames=("memory_size",))
 def _lbfgs(state, model, lat, tol, max_iter, t, memory_size):
-    energy = lambda v: free_energy(_to_state(v, state, lat), model, lat, t)
+    kernel = film_kernel(model, lat) if model.screened_film else None
+    energy = lambda v: _energy_and_state(v, state, model, lat, t, kernel)[0]
     opt = optax.lbfgs(memory_size=memory_size)
     value_and_grad = optax.value_and_grad_from_state(energy)
 
@@ -70,11 +97,11 @@ def _lbfgs(state, model, lat, tol, max_iter, t, memory_size):
         _, _, gnorm, it = carry
         return (it < max_iter) & (gnorm > tol)
 
-    v0 = _to_vars(state, model.frozen)
+    v0 = _to_vars(state, model, lat)
     init = (v0, opt.init(v0), otu.tree_norm(jax.grad(energy)(v0)), jnp.asarray(0))
     v, _, _, it = jax.lax.while_loop(keep_going, step, init)
     value, grad = jax.value_and_grad(energy)(v)
-    return _to_state(v, state, lat), value, otu.tree_norm(grad), it
+    return _energy_and_state(v, state, model, lat, t, kernel)[1], value, otu.tree_norm(grad), it
 
 
 def minimize(state: State, model: Model, lat: Lattice, *, tol: float = 1e-8, max_iter: int = 5000,
@@ -84,7 +111,9 @@ def minimize(state: State, model: Model, lat: Lattice, *, tol: float = 1e-8, max
     Args:
         state: initial guess (ψ in ψ∞, link phases); the result keeps its gauge class.
         model: κ, ε(r), H(t), T(t) (u, σ, γ are unused); with a frozen A the link phases stay
-            fixed and only ψ is varied.
+            fixed and only ψ is varied; for a :data:`~gl.model.PEARL` film ψ and the sheet current
+            K on the film's links are varied, A = H(t)·A_unit + G·K (gl/screening.py, Eq. 2),
+            starting from K = J_s of ``state``.
         lat: lattice and masks.
         tol: stop when the gradient norm (see :class:`MinimizeResult`) is ≤ ``tol``.
         max_iter: iteration cap.

@@ -17,12 +17,14 @@ time in t0 = μ0σ_nλ². γ = 0 gives the plain TDGL u(∂t + iμ)ψ = −∂f/
 
 How A is treated is a static *type*, not a flag: :data:`FROZEN` (A = A_applied(t) carried by the
 state's links) and :data:`UNIFORM` (A = the uniform applied field, generated in the kernel), the
-thin-film limit without screening; or :data:`BULK` (A evolves with κ). :func:`gl.tdgl.run_steps` chooses the
+thin-film limit without screening; :data:`PEARL` (a thin film screening over the Pearl length
+Λ = 2λ²/d); or :data:`BULK` (A evolves with κ). :func:`gl.tdgl.run_steps` chooses the
 kernel from it in one place.
 """
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import jax
 import jax.numpy as jnp
@@ -114,10 +116,22 @@ class BulkA:
     """A evolves: σ ∂t A = J_s − κ²∇×(∇×A − H(t)), the 2D (infinite-cylinder) model with κ."""
 
 
+@dataclasses.dataclass(frozen=True)
+class PearlA:
+    """A thin film with its own screening (J. Pearl, Appl. Phys. Lett. 5, 65 (1964)):
+    A = A_applied(t) + A_K, where A_K(k) = K(k)/(Λ|k|) is the in-plane vector potential of the
+    film's sheet current K (Pearl length Λ = 2λ²/d, :attr:`Model.pearl_length`), evaluated
+    without periodic images (:mod:`gl.screening`). The state's links carry the total A. In the
+    dynamics K relaxes to the supercurrent, σ ∂t K = J_s − K, so stationary states are the
+    self-consistently screened ones (K = J_s); the free energy adds the sheet current's magnetic
+    energy ∫K·A_K d²r. Open grids only."""
+
+
 FROZEN = FrozenA()
 UNIFORM = FrozenA(uniform=True)
 BULK = BulkA()
-VECTOR_POTENTIALS = {"frozen": FROZEN, "uniform": UNIFORM, "bulk": BULK}
+PEARL = PearlA()
+VECTOR_POTENTIALS = {"frozen": FROZEN, "uniform": UNIFORM, "bulk": BULK, "pearl": PEARL}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,7 +154,9 @@ class Model:
         applied_field: :class:`Schedule` H(t) along z [B_c2(T_ref)].
         temperature: :class:`Schedule` T(t)/T_c.
         reference_temperature: () T_ref/T_c at which the units are defined (< 1).
-        vector_potential: static :data:`FROZEN`, :data:`UNIFORM` or :data:`BULK`.
+        pearl_length: () thin-film screening length Λ = 2λ²/d [ξ(T_ref)] used by :data:`PEARL`
+            (∞ when not given; unused by the other types).
+        vector_potential: static :data:`FROZEN`, :data:`UNIFORM`, :data:`PEARL` or :data:`BULK`.
         gauge: static gauge of the uniform-field potential A_unit (see
             :func:`gl.gauge.applied_link_phases`; "auto" picks one periodic along periodic axes).
         electric_potential: static; keep μ from σ∇²μ = ∇·J_s (current conserved in transients;
@@ -157,7 +173,8 @@ class Model:
     applied_field: Schedule
     temperature: Schedule
     reference_temperature: jax.Array
-    vector_potential: FrozenA | BulkA = dataclasses.field(default=BULK, metadata=dict(static=True))
+    pearl_length: jax.Array
+    vector_potential: FrozenA | BulkA | PearlA = dataclasses.field(default=BULK, metadata=dict(static=True))
     gauge: str = dataclasses.field(default="auto", metadata=dict(static=True))
     electric_potential: bool = dataclasses.field(default=False, metadata=dict(static=True))
     generalized: bool = dataclasses.field(default=False, metadata=dict(static=True))
@@ -177,7 +194,8 @@ class Model:
         return self.replace(gamma=jnp.asarray(float(gamma), self.kappa.dtype), generalized=bool(gamma > 0))
 
     def with_vector_potential(self, vector_potential) -> "Model":
-        """The same model with A treated as ``vector_potential`` (:data:`FROZEN`, :data:`BULK`, "frozen", "bulk")."""
+        """The same model with A treated as ``vector_potential`` (:data:`FROZEN`, :data:`UNIFORM`,
+        :data:`BULK`, :data:`PEARL` or their names "frozen", "uniform", "bulk", "pearl")."""
         if isinstance(vector_potential, str):
             if vector_potential not in VECTOR_POTENTIALS:
                 raise ParameterError(f"parameter 'vector_potential' = {vector_potential!r} is unknown: "
@@ -189,6 +207,11 @@ class Model:
     def frozen(self) -> bool:
         """True when A is frozen at the applied potential."""
         return isinstance(self.vector_potential, FrozenA)
+
+    @property
+    def screened_film(self) -> bool:
+        """True when A is the applied potential plus the film's own Pearl screening (:data:`PEARL`)."""
+        return isinstance(self.vector_potential, PearlA)
 
     @property
     def uniform(self) -> bool:
@@ -210,8 +233,8 @@ class Model:
 
 def make_model(kappa: float, applied_field=0.0, *, u: float = 5.79, sigma: float = 1.0, gamma: float = 0.0,
                epsilon=1.0, temperature=None, reference_temperature: float = 0.0,
-               vector_potential: FrozenA | BulkA | str = BULK, gauge: str = "auto",
-               electric_potential: bool = False, dtype=None) -> Model:
+               vector_potential: FrozenA | BulkA | PearlA | str = BULK, gauge: str = "auto",
+               electric_potential: bool = False, pearl_length: float | None = None, dtype=None) -> Model:
     """A validated :class:`Model` with arrays of ``dtype`` (default: JAX's default float).
 
     Args:
@@ -219,7 +242,9 @@ def make_model(kappa: float, applied_field=0.0, *, u: float = 5.79, sigma: float
         u, sigma: > 0. gamma: ≥ 0. epsilon: number or (nx, ny) array of ε(r), finite.
         temperature: T/T_c, a number or knots; ``None`` means constant at the reference.
         reference_temperature: T_ref/T_c in [0, 1).
-        vector_potential: :data:`FROZEN`, :data:`UNIFORM`, :data:`BULK`, or "frozen"/"uniform"/"bulk".
+        vector_potential: :data:`FROZEN`, :data:`UNIFORM`, :data:`BULK`, :data:`PEARL`, or
+            "frozen"/"uniform"/"bulk"/"pearl".
+        pearl_length: Λ = 2λ²/d [ξ(T_ref)], > 0; required for :data:`PEARL` (∞ otherwise).
 
     Raises:
         ParameterError: naming the parameter and its allowed range.
@@ -238,12 +263,19 @@ def make_model(kappa: float, applied_field=0.0, *, u: float = 5.79, sigma: float
     if eps.ndim not in (0, 2) or not finite:
         raise ParameterError("parameter 'epsilon' must be a finite number or a finite (nx, ny) array")
     f = lambda v: jnp.asarray(float(v), dtype)
+    if pearl_length is not None:
+        require_positive("pearl_length", pearl_length, "xi")
     temp = schedule(reference_temperature if temperature is None else temperature, dtype, "temperature")
     model = Model(kappa=f(kappa), u=f(u), sigma=f(sigma), gamma=f(gamma), epsilon=eps,
                   applied_field=schedule(applied_field, dtype, "applied_field"), temperature=temp,
-                  reference_temperature=f(reference_temperature), gauge=gauge,
+                  reference_temperature=f(reference_temperature),
+                  pearl_length=f(math.inf if pearl_length is None else pearl_length), gauge=gauge,
                   electric_potential=bool(electric_potential), generalized=bool(gamma > 0))
-    return model.with_vector_potential(vector_potential)
+    model = model.with_vector_potential(vector_potential)
+    if model.screened_film and pearl_length is None:
+        raise ParameterError("parameter 'pearl_length' is required for vector_potential = 'pearl': "
+                             "Λ = 2λ²/d in units of ξ, allowed (0, ∞)")
+    return model
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,5 +325,5 @@ def rate_scale(model: Model, max_density: float = 1.0) -> float:
     return float(np.sqrt(1.0 + float(model.gamma) ** 2 * max_density))
 
 
-__all__ = ["Schedule", "schedule", "FrozenA", "BulkA", "FROZEN", "UNIFORM", "BULK", "Model", "make_model",
+__all__ = ["Schedule", "schedule", "FrozenA", "BulkA", "PearlA", "FROZEN", "UNIFORM", "BULK", "PEARL", "Model", "make_model",
            "condensation_density", "condensation_factor", "psi_rate", "rate_scale"]

@@ -25,9 +25,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from . import screening
 from .boundary import neumann_eigenvalues, require_rectangle, solve_poisson_neumann
 from .errors import ParameterError, TimeStepError
-from .gauge import unit_field_link_phases
+from .gauge import unit_potential as gauge_unit_potential
 from .geometry import Grid
 from .kernel import run_frozen, run_full
 from .lattice import Lattice, bwd
@@ -41,9 +42,7 @@ DEFAULT_DT_FRACTION = 0.5
 
 def unit_potential(model: Model, lat: Lattice):
     """(a_x, a_y) of the unit uniform field in the model's gauge, full (nx, ny) arrays (zeros where none)."""
-    ax, ay = unit_field_link_phases(lat.grid, model.gauge, dtype=lat.site.dtype)
-    full = lambda a: jnp.zeros(lat.shape, lat.site.dtype) if a is None else jnp.broadcast_to(a, lat.shape)
-    return full(ax), full(ay)
+    return gauge_unit_potential(lat, model.gauge)
 
 
 def divergence(jx, jy, lat: Lattice):
@@ -62,11 +61,20 @@ def electric_potential(state: State, model: Model, lat: Lattice, injection=None)
     return solve_poisson_neumann(src / model.sigma, eig)
 
 
-def rhs(state: State, model: Model, lat: Lattice, t=0.0, mu=None) -> State:
+def induced_link_phases(state: State, model: Model, lat: Lattice, t=0.0):
+    """The film's own part A_K = A − H(t)·A_unit of the state's link phases (:data:`~gl.model.PEARL`), (nx, ny) each."""
+    ux, uy = unit_potential(model, lat)
+    h = model.field(t)
+    return state.ax - h * ux, state.ay - h * uy
+
+
+def rhs(state: State, model: Model, lat: Lattice, t=0.0, mu=None, kernel=None) -> State:
     """Time derivatives (∂t ψ, ∂t a_x, ∂t a_y) at time ``t`` [t0], as a :class:`State`.
 
     ``mu`` (nx, ny) overrides the electric potential; by default it is 0, or solved when the model
-    keeps it. With A frozen, ∂t a = Ḣ(t)·a_unit (the applied potential's drift)."""
+    keeps it. With A frozen, ∂t a = Ḣ(t)·a_unit (the applied potential's drift); a
+    :data:`~gl.model.PEARL` film adds the relaxation (G·J_s − A_K)/σ of its own potential
+    (:mod:`gl.screening`, Eq. 3; ``kernel`` = :func:`gl.screening.film_kernel`, built if None)."""
     psi = state.psi
     n = jnp.real(psi * jnp.conj(psi))
     force = covariant_laplacian(psi, state.ax, state.ay, lat) + condensation_factor(
@@ -76,13 +84,20 @@ def rhs(state: State, model: Model, lat: Lattice, t=0.0, mu=None) -> State:
     dr, di = psi_rate(jnp.real(force), jnp.imag(force), jnp.real(psi), jnp.imag(psi), model.u,
                       model.gamma if model.generalized else None, mu)
     dpsi = lat.site * jax.lax.complex(dr, di).astype(psi.dtype)
-    if model.frozen:
+    if model.frozen or model.screened_film:
         if model.applied_field.is_constant:
-            zero = jnp.zeros_like(state.ax)
-            return State(dpsi, zero, zero)
-        rate = jax.jvp(model.field, (jnp.asarray(t, state.ax.dtype),), (jnp.ones((), state.ax.dtype),))[1]
-        ux, uy = unit_potential(model, lat)
-        return State(dpsi, rate * ux, rate * uy)
+            dax = day = jnp.zeros_like(state.ax)
+        else:
+            rate = jax.jvp(model.field, (jnp.asarray(t, state.ax.dtype),), (jnp.ones((), state.ax.dtype),))[1]
+            ux, uy = unit_potential(model, lat)
+            dax, day = rate * ux, rate * uy
+        if model.screened_film:
+            kernel = screening.film_kernel(model, lat) if kernel is None else kernel
+            ix, iy = induced_link_phases(state, model, lat, t)
+            jx, jy = supercurrent(state, lat)
+            rx, ry = screening.induced_rate(ix, iy, jx, jy, kernel, lat, model.sigma)
+            dax, day = dax + rx, day + ry
+        return State(dpsi, dax, day)
     jx, jy = supercurrent(state, lat)
     cx, cy = curl_field(state, model.field(t), lat)
     k2 = model.kappa ** 2
@@ -104,7 +119,9 @@ def stability_limit(grid: Grid, model: Model, spacing=None) -> float:
     c = 3n_max − ε_min and n_max = max(1, ε_max) (the condensation Jacobian's eigenvalues are
     ε − n and ε − 3n at |ψ|² = n ≤ n_max); the A operator up to (4κ²(1/hx² + 1/hy²) + n_max)/σ
     (lattice curl-curl plus the London term). Forward Euler is stable for dt·λ_max ≤ 2. For the
-    clean model (ε = 1, γ = 0) the ψ bound is (4/hx² + 4/hy² + 2)/u.
+    clean model (ε = 1, γ = 0) the ψ bound is (4/hx² + 4/hy² + 2)/u. A :data:`~gl.model.PEARL`
+    film's screening relaxation adds dt ≤ 2σ/(1 + n_max g_max)
+    (:func:`gl.screening.screening_time_step_limit`).
     ``spacing`` = (hx, hy) [ξ] replaces the grid's.
     """
     hx, hy = (grid.hx, grid.hy) if spacing is None else (float(spacing[0]), float(spacing[1]))
@@ -113,7 +130,9 @@ def stability_limit(grid: Grid, model: Model, spacing=None) -> float:
     n_max = max(1.0, eps_max)
     c = 3.0 * n_max - eps_min
     dt = 2.0 * float(model.u) / (rate_scale(model, n_max) * (4.0 * s + c))
-    if not model.frozen:
+    if model.screened_film:
+        dt = min(dt, screening.screening_time_step_limit(grid, float(model.pearl_length), float(model.sigma), n_max))
+    elif not model.frozen:
         dt = min(dt, 2.0 * float(model.sigma) / (4.0 * float(model.kappa) ** 2 * s + n_max))
     return dt
 
@@ -143,29 +162,41 @@ def check_model(model: Model, lat: Lattice) -> None:
     """
     if model.epsilon.ndim == 2 and model.epsilon.shape != lat.shape:
         raise ParameterError(f"parameter 'epsilon' has shape {model.epsilon.shape}: must be () or {lat.shape}")
+    if model.screened_film:
+        screening.require_film_grid(lat.grid)
     if model.electric_potential:
         if not model.frozen:
             raise ParameterError("parameter 'electric_potential' = True needs vector_potential = 'frozen'")
         require_rectangle(lat.site, (lat.grid.periodic_x, lat.grid.periodic_y), "electric_potential = True")
 
 
-def euler_step(state: State, model: Model, lat: Lattice, t, dt, mu=None) -> State:
+def euler_step(state: State, model: Model, lat: Lattice, t, dt, mu=None, kernel=None) -> State:
     """One forward-Euler step from time ``t`` to ``t + dt`` [t0] (the readable reference).
 
     With A frozen the links move by exactly (H(t + dt) − H(t))·a_unit; with :data:`~gl.model.UNIFORM`
     they are H(t)·a_unit at every step, whatever the state carried. An electric potential μ
     (given as ``mu``, (nx, ny), or solved when the model keeps it) enters as the exact phase
     rotation ψ → e^{−iμdt}ψ after the Euler step of the rest (μ does not change |ψ|, so the
-    split is consistent with the generalized TDGL)."""
+    split is consistent with the generalized TDGL). A :data:`~gl.model.PEARL` film relaxes its own
+    potential by :func:`gl.screening.relax_induced` (``kernel``: :func:`gl.screening.film_kernel`)."""
     if model.uniform:
         ux, uy = unit_potential(model, lat)
         state = state.replace(ax=model.field(t) * ux, ay=model.field(t) * uy)
     if mu is None and model.electric_potential:
         mu = electric_potential(state, model, lat)
-    d = rhs(state, model, lat, t, mu=None if mu is None else jnp.zeros_like(mu))
+    d = rhs(state, model, lat, t, mu=None if mu is None else jnp.zeros_like(mu), kernel=kernel)
     psi = state.psi + dt * d.psi
     if mu is not None:
         psi = jnp.exp(-1j * mu * dt) * psi
+    if model.screened_film:
+        # A_K ← (1 − θ)A_K + θ G·J_s (gl.screening, Eq. 3), then the applied part at t + dt
+        kernel = screening.film_kernel(model, lat) if kernel is None else kernel
+        ix, iy = induced_link_phases(state, model, lat, t)
+        jx, jy = supercurrent(state, lat)
+        ix, iy = screening.relax_induced(ix, iy, jx, jy, kernel, lat, dt, model.sigma)
+        ux, uy = unit_potential(model, lat)
+        h = model.field(t + dt)
+        return State(psi, ix + h * ux, iy + h * uy)
     if model.frozen:
         if model.applied_field.is_constant:
             return state.replace(psi=psi)
@@ -181,15 +212,17 @@ def run_steps(state: State, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spa
     """``n_steps`` Euler steps from time ``t0`` [t0] in one compiled call (``n_steps`` is traced).
 
     The kernel is chosen here, from the model's type, and nowhere else:
-    a kept electric potential runs :func:`euler_step` (with the Poisson solve); a frozen A runs
+    a kept electric potential or a :data:`~gl.model.PEARL` film runs :func:`euler_step` (with the
+    Poisson solve or the film's FFT convolution, which dominate the step's cost); a frozen A runs
     :func:`gl.kernel.run_frozen`; an evolving A :func:`gl.kernel.run_full` (each the same scheme
     as :func:`euler_step` to round-off, written for memory bandwidth). ``reference=True`` forces
     the plain loop. ``spacing`` = (hx, hy) [ξ], traced, replaces the grid's in the fast kernels.
     """
-    if reference or model.electric_potential:
+    if reference or model.electric_potential or model.screened_film:
         if spacing is not None:
-            raise ParameterError("parameter 'spacing' is only supported by the fast kernels")
-        body = lambda k, s: euler_step(s, model, lat, t0 + k * dt, dt)
+            raise ParameterError("parameter 'spacing' is only supported by the frozen and bulk kernels")
+        kernel = screening.film_kernel(model, lat) if model.screened_film else None
+        body = lambda k, s: euler_step(s, model, lat, t0 + k * dt, dt, kernel=kernel)
         return jax.lax.fori_loop(0, n_steps, body, state)
     if model.frozen:
         return run_frozen(state, model, lat, dt, n_steps, t0, spacing)

@@ -1,0 +1,140 @@
+"""Thin-film screening in the dynamics and the energy: the :data:`~gl.model.PEARL` vector potential.
+
+A film of thickness d ≪ λ screens over the Pearl length Λ = 2λ²/d (J. Pearl, Appl. Phys. Lett.
+5, 65 (1964)). In GL units (docs/model.md, "Thin-film screening"; :mod:`gl.thinfilm` derives
+them) the film's sheet current, written as a current density K [J0] on the film's links, has the
+in-plane vector potential
+
+    A_K(r) = (1/(2πΛ)) ∫ K(r')/|r − r'| d²r',      i.e.  A_K(k) = K(k)/(Λ|k|),           (1)
+
+evaluated by Hockney's zero-padded FFT convolution (:func:`gl.thinfilm.potential_kernel`): an
+isolated film, no periodic images, O(N log N). The total potential is A = A_applied(t) + A_K and
+the state's links carry it, so every observable (B_z, currents, fluxoid) sees the screened field.
+
+Free energy per unit area of film (per d), the GL terms plus the magnetic energy of the sheet
+current's field in all space (½∫B²/μ0 d³r = ½∫K·A_K d²r in SI; in these units):
+
+    F = Σ_nodes (−ε|ψ|² + ½|ψ|⁴) + Σ_links |U ψ' − ψ|²/h² + ∫ K·A_K d²r,               (2)
+
+whose stationarity in K gives K = J_s = Im[ψ*(∇ − iA)ψ]: the film's current is its
+supercurrent, the Pearl–London screening (tests/test_screening.py checks it against Kogan's
+response, the Brandt–Indenbom strip and Pearl's vortex).
+
+Dynamics ("evolved with ψ"): K relaxes to the supercurrent,
+
+    σ ∂t K = J_s − K,   equivalently  σ ∂t A_K = G·J_s − A_K   (G: the convolution (1)),      (3)
+
+the gradient flow of (2) in the metric G (∂F/∂K = 2G(K − J_s) per cell), so F never increases for
+a stable step and the stationary states are exactly the screened GL states. The transient is a
+relaxation, like μ = 0 for ψ (the physical eddy-current dynamics σ∂tA_K = J_s − K would be stiff
+at short wavelengths, where G⁻¹ ~ Λ|k| is large). Forward Euler on (3) with θ = dt/σ,
+
+    A_K ← (1 − θ)·A_K + θ·G·J_s(ψ, A_applied + A_K),
+
+is stable for θ(1 + n_max g_max) < 2, g_max the largest eigenvalue of G on the film
+(:func:`screening_time_step_limit`: with θ = 1 this is the plain iteration A_K = G·J_s, which
+diverges for films wider than about Λ).
+"""
+from __future__ import annotations
+
+import math
+
+import jax
+import jax.numpy as jnp
+from jax.scipy.sparse.linalg import cg
+
+from .errors import ParameterError
+from .geometry import Grid
+from .lattice import Lattice
+from .thinfilm import cell_integral_inverse_distance, potential_kernel
+
+
+def film_kernel(model, lat: Lattice, spacing=None):
+    """The rfft2 of the padded Green's function of Eq. (1) for the model's Pearl length, (2nx, ny+1) complex.
+
+    Traced Λ and spacing allowed (the kernel is then built in the compiled program).
+
+    Raises:
+        ParameterError: for a periodic grid or a non-positive or infinite Pearl length (concrete).
+    """
+    require_film_grid(lat.grid)
+    lam = model.pearl_length
+    if not isinstance(lam, jax.core.Tracer) and not (0.0 < float(lam) < math.inf):
+        raise ParameterError(f"parameter 'pearl_length' = {float(lam)!r} xi is out of range: allowed (0, ∞) for "
+                             "vector_potential = 'pearl'")
+    return potential_kernel(lat.grid, lam, 0.0, spacing).astype(jnp.result_type(lat.site.dtype, jnp.complex64))
+
+
+def require_film_grid(grid: Grid) -> None:
+    """Raise :class:`ParameterError` unless ``grid`` is open in x and y (an isolated film)."""
+    if grid.periodic_x or grid.periodic_y:
+        raise ParameterError("parameter 'vector_potential' = 'pearl' needs an open grid (periodic_x = periodic_y = "
+                             "False): the thin-film kernel is for an isolated film")
+
+
+def induced_potential(jx, jy, kernel, lat: Lattice, spacing=None):
+    """Link phases (a_x, a_y) = h·G·K of the sheet current (jx, jy) [J0], Eq. (1), on all (nx, ny) links.
+
+    jx, jy: (nx, ny) on x- and y-links, 0 off the film. ``kernel`` from :func:`film_kernel`."""
+    nx, ny = lat.shape
+    hx, hy = (lat.hx, lat.hy) if spacing is None else spacing
+    padded = jnp.pad(jnp.stack([jx, jy]), ((0, 0), (0, nx), (0, ny)))
+    conv = jnp.fft.irfft2(jnp.fft.rfft2(padded) * kernel, s=(2 * nx, 2 * ny))[:, :nx, :ny]
+    return (conv[0] * hx).astype(jx.dtype), (conv[1] * hy).astype(jy.dtype)
+
+
+def relax_induced(ax_induced, ay_induced, jx, jy, kernel, lat: Lattice, dt, sigma, spacing=None):
+    """One forward-Euler step of Eq. (3): A_K ← (1 − θ)A_K + θ·G·J_s with θ = dt/σ (link phases in and out)."""
+    theta = dt / sigma
+    gx, gy = induced_potential(jx, jy, kernel, lat, spacing)
+    return ax_induced + theta * (gx - ax_induced), ay_induced + theta * (gy - ay_induced)
+
+
+def induced_rate(ax_induced, ay_induced, jx, jy, kernel, lat: Lattice, sigma, spacing=None):
+    """∂t of the induced link phases, (G·J_s − A_K)/σ of Eq. (3)."""
+    gx, gy = induced_potential(jx, jy, kernel, lat, spacing)
+    return (gx - ax_induced) / sigma, (gy - ay_induced) / sigma
+
+
+def sheet_current_of(ax_induced, ay_induced, kernel, lat: Lattice, *, tol: float = 1e-11, maxiter: int = 2000):
+    """The sheet current K [J0] on the film's links whose potential G·K equals the given induced
+    potential there: solves G_F K = A_K on the film links by conjugate gradients (G_F, the kernel
+    restricted to the film, is symmetric positive definite). (nx, ny) each, 0 off the film.
+
+    Used to evaluate the magnetic energy of a state; at a stationary state K = J_s."""
+    mx, my = lat.link_x, lat.link_y
+    hx, hy = lat.hx, lat.hy
+
+    def op(k):
+        gx, gy = induced_potential(k[0] * mx, k[1] * my, kernel, lat)
+        return (jnp.where(mx > 0, gx / hx, k[0]), jnp.where(my > 0, gy / hy, k[1]))
+
+    rhs = (mx * ax_induced / hx, my * ay_induced / hy)
+    (kx, ky), _ = cg(op, rhs, tol=tol, maxiter=maxiter)
+    return kx * mx, ky * my
+
+
+def magnetic_energy(kx, ky, ax_induced, ay_induced, lat: Lattice):
+    """∫K·A_K d²r of Eq. (2) [(B_c²/μ0) ξ² d]: the field energy of the sheet current K (kx, ky) [J0]
+    whose induced link phases are (ax_induced, ay_induced)."""
+    area = lat.hx * lat.hy
+    return area * (jnp.sum(kx * ax_induced) / lat.hx + jnp.sum(ky * ay_induced) / lat.hy)
+
+
+def kernel_bound(grid: Grid, pearl_length: float) -> float:
+    """An upper bound on g_max, the largest eigenvalue of G restricted to any film on ``grid``:
+    Gershgorin's row sum ≤ (1/(2πΛ))∫ d²r/|r| over the (2Lx × 2Ly) rectangle centred on the row's
+    link (which covers the grid from any link)."""
+    lx, ly = grid.nx * grid.hx, grid.ny * grid.hy
+    integral = float(cell_integral_inverse_distance(2.0 * lx, 2.0 * ly, 0.0, xp=__import__("numpy")))
+    return integral / (2.0 * math.pi * pearl_length)
+
+
+def screening_time_step_limit(grid: Grid, pearl_length: float, sigma: float, n_max: float = 1.0) -> float:
+    """Largest stable dt [t0] of the screening relaxation (3): 2σ/(1 + n_max·g_max) with g_max from
+    :func:`kernel_bound` (the supercurrent's London response −n_s A_K closes the loop)."""
+    return 2.0 * sigma / (1.0 + n_max * kernel_bound(grid, pearl_length))
+
+
+__all__ = ["film_kernel", "require_film_grid", "induced_potential", "relax_induced", "induced_rate",
+           "sheet_current_of", "magnetic_energy", "kernel_bound", "screening_time_step_limit"]
