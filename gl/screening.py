@@ -79,7 +79,7 @@ def induced_potential(jx, jy, kernel, lat: Lattice, spacing=None):
     nx, ny = lat.shape
     hx, hy = (lat.hx, lat.hy) if spacing is None else spacing
     padded = jnp.pad(jnp.stack([jx, jy]), ((0, 0), (0, nx), (0, ny)))
-    conv = jnp.fft.irfft2(jnp.fft.rfft2(padded) * kernel, s=(2 * nx, 2 * ny))[:, :nx, :ny]
+    conv = jnp.fft.irfft2(jnp.fft.rfft2(padded) * kernel[None], s=(2 * nx, 2 * ny))[:, :nx, :ny]
     return (conv[0] * hx).astype(jx.dtype), (conv[1] * hy).astype(jy.dtype)
 
 

@@ -1,0 +1,166 @@
+"""Thin-film screening in the GL model (gl.screening, the PEARL vector-potential type), float64.
+
+GL units: lengths in ξ, fields in B_c2, current density j in J0, Pearl length Λ = 2λ²/d in ξ; the
+flux quantum is 2π B_c2 ξ². Closed forms used:
+* E. H. Brandt and M. Indenbom, Phys. Rev. B 48, 12893 (1993), Eq. (3.3) (also E. Zeldov et al.,
+  Phys. Rev. B 49, 9802 (1994)): the Meissner sheet current of a strip |x| < a in a perpendicular
+  field, K = 2Hx/(μ0√(a² − x²)), for Λ ≪ a. In GL units μ0K ↔ 2j/Λ (gl/thinfilm.py), so
+  j = ΛHx/√(a² − x²).
+* J. Pearl, Appl. Phys. Lett. 5, 65 (1964): the vortex in an infinite London film has
+  j(k) = v(k)·Λk/(1 + Λk) with |v(k)| = 2π/k (the phase winding), i.e. the azimuthal current
+  j(r) = ∫₀^∞ J1(kr) Λk/(1 + Λk) dk = [(π/2)(H1(r/Λ) − Y1(r/Λ)) − 1]/Λ (Struve H1, Bessel Y1;
+  from Gradshteyn–Ryzhik 6.562 for ∫J0(bx)/(x + a)dx, differentiated), → 1/r for r ≪ Λ and Λ/r² for r ≫ Λ.
+"""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from scipy import special
+
+from gl.energy import free_energy, free_energy_terms
+from gl.errors import ParameterError
+from gl.gauge import applied_link_phases, magnetic_field
+from gl.geometry import Disk, Grid
+from gl.lattice import make_lattice
+from gl.minimize import minimize
+from gl.model import FROZEN, make_model
+from gl.operators import supercurrent
+from gl.screening import film_kernel, induced_potential
+from gl.state import State
+from gl.tdgl import check_time_step, rhs, run_steps
+
+from helpers import random_disk_state
+
+
+def _meissner_start(grid, lat, field):
+    ax, ay = applied_link_phases(grid, field)
+    return State(jnp.ones(grid.shape, jnp.complex128) * lat.site, ax, ay)
+
+
+def test_film_relaxation_is_the_gradient_flow_of_the_screened_energy():
+    """ψ: u∂tψ = −∂F/∂ψ* (1e-12); A: σ∂tA_K = G(J_s − K) = −G·∂F/∂A_K/(2·area) on the film links
+    (1e-9, the conjugate-gradient solve of K inside F), with ε(r) random, H(t) and T(t) ramps."""
+    grid, lat, state, _ = random_disk_state(seed=21)
+    eps = np.random.default_rng(4).uniform(-0.5, 1.0, grid.shape)
+    model = make_model(2.0, [(0.0, 0.1), (1.0, 0.5)], epsilon=eps, temperature=[(0.0, 0.3), (1.0, 0.1)],
+                       reference_temperature=0.2, vector_potential="pearl", pearl_length=2.0)
+    t, area = 0.3, grid.hx * grid.hy
+    d = rhs(state, model, lat, t)
+
+    def F(re, im, ax, ay):
+        return free_energy(State((re + 1j * im) * lat.site, ax, ay), model, lat, t)
+
+    g = jax.grad(F, argnums=(0, 1, 2, 3))(jnp.real(state.psi), jnp.imag(state.psi), state.ax, state.ay)
+    np.testing.assert_allclose(d.psi * model.u, -(g[0] + 1j * g[1]) / (2 * area) * lat.site, atol=1e-12)
+    # ∂F/∂a = 2·area·(K − J_s)/h on the film links: J_s − K from the gradient, then G·(J_s − K)
+    jmk = (-grid.hx * g[2] / (2 * area) * lat.link_x, -grid.hy * g[3] / (2 * area) * lat.link_y)
+    gx, gy = induced_potential(*jmk, film_kernel(model, lat), lat)
+    ux, uy = applied_link_phases(grid, 1.0)
+    np.testing.assert_allclose(lat.link_x * (d.ax - 0.4 * ux), lat.link_x * gx / model.sigma, atol=1e-9)
+    np.testing.assert_allclose(lat.link_y * (d.ay - 0.4 * uy), lat.link_y * gy / model.sigma, atol=1e-9)
+    assert float(jnp.max(jnp.abs(gx))) > 0.05
+
+
+def test_large_pearl_length_is_the_unscreened_film():
+    """Λ → ∞ (1e9 ξ) reproduces the frozen-A run: ψ within 1e-8 after 300 steps at H = 0.25."""
+    grid = Grid.covering(12, 12, 0.5)
+    lat = make_lattice(grid)
+    s0 = _meissner_start(grid, lat, 0.25)
+    film = make_model(2.0, 0.25, vector_potential="pearl", pearl_length=1e9)
+    frozen = make_model(2.0, 0.25, vector_potential=FROZEN)
+    dt = check_time_step(None, grid, film)
+    a, b = run_steps(s0, film, lat, dt, 300), run_steps(s0, frozen, lat, dt, 300)
+    assert float(jnp.max(jnp.abs(a.psi - b.psi))) < 1e-8
+    assert float(jnp.max(jnp.abs(a.psi - s0.psi))) > 0.1      # it did evolve
+
+
+def test_small_pearl_length_expels_the_field_and_the_minimum_is_a_tdgl_fixed_point():
+    """Λ = 0.1 ξ in a 12 ξ square at H = 0.01 B_c2: at the L-BFGS minimum the mean B_z over the
+    film's inner half is below 3% of H (complete Meissner screening as Λ → 0), and the minimum is
+    stationary for the screened TDGL (|∂tψ|, |∂t a| < 1e-6 on the film: K = J_s there). TDGL from
+    ψ = 1 lowers F at every step and stays above the minimum."""
+    grid = Grid.covering(12, 12, 0.5)
+    lat = make_lattice(grid)
+    H = 0.01
+    model = make_model(2.0, H, vector_potential="pearl", pearl_length=0.1)
+    s = _meissner_start(grid, lat, H)
+    mini = minimize(s, model, lat, tol=1e-9, max_iter=20000)
+    assert mini.converged
+    b = np.asarray(magnetic_field(mini.state, lat))
+    n = grid.shape[0]
+    inner = b[n // 4: 3 * n // 4, n // 4: 3 * n // 4]
+    assert abs(inner.mean()) < 0.03 * H, inner.mean() / H
+    d = rhs(mini.state, model, lat)
+    assert float(jnp.max(jnp.abs(d.psi))) < 1e-6
+    assert float(jnp.max(jnp.abs(lat.link_x * d.ax))) < 1e-6 and float(jnp.max(jnp.abs(lat.link_y * d.ay))) < 1e-6
+    dt = check_time_step(None, grid, model)
+    energies = [float(free_energy(s, model, lat))]
+    for _ in range(6):
+        s = run_steps(s, model, lat, dt, 300)
+        energies.append(float(free_energy(s, model, lat)))
+    assert all(e1 < e0 for e0, e1 in zip(energies, energies[1:])), energies
+    assert energies[-1] > mini.energy - 1e-9
+
+
+def test_meissner_strip_current_is_brandt_indenbom():
+    """A 16 ξ × 48 ξ strip, Λ = 0.8 ξ (a/Λ ≈ 10), H = 0.005 B_c2, minimized: the sheet current across
+    the middle follows j = ΛHx/√(a² − x²) within 3% for |x| ≤ a/2 (a = half the width to the
+    film's outer cell edges)."""
+    grid = Grid.covering(16, 48, 0.5)
+    lat = make_lattice(grid)
+    H, lam = 0.005, 0.8
+    model = make_model(2.0, H, vector_potential="pearl", pearl_length=lam)
+    mini = minimize(_meissner_start(grid, lat, H), model, lat, tol=1e-6, max_iter=20000)
+    assert mini.converged
+    jy = np.asarray(supercurrent(mini.state, lat)[1])[:, grid.shape[1] // 2]
+    x = grid.x() - 0.5 * (grid.x()[0] + grid.x()[-1])
+    a = 0.5 * (grid.x()[-1] - grid.x()[0]) + 0.5 * grid.hx
+    inner = (np.abs(x) <= a / 2) & (x != 0)
+    expected = lam * H * x / np.sqrt(a * a - x * x)
+    ratio = -jy[inner] / expected[inner]      # diamagnetic: the current opposes the field's
+    assert np.all(np.abs(ratio - 1.0) < 0.03), ratio
+
+
+@pytest.mark.slow
+def test_pearl_vortex_current():
+    """A vortex held by a normal disk (ε = −1, radius 1.5 ξ) at the centre of a film disk of radius
+    48 ξ, Λ = 2 ξ, no applied field, minimized: the azimuthal current follows Pearl's
+    j(r) = [(π/2)(H1(r/Λ) − Y1(r/Λ)) − 1]/Λ within 5% for 4Λ ≤ r ≤ R/2 (measured: 2–4%; the
+    finite disk screens less at large r, the core lowers |ψ|² at small r)."""
+    R, lam = 48.0, 2.0
+    grid = Grid.covering(2 * R + 2, 2 * R + 2, 1.0)
+    lat = make_lattice(grid, Disk(R))
+    X, Y = grid.nodes()
+    cx, cy = X.mean(), Y.mean()
+    r = np.hypot(X - cx, Y - cy)
+    model = make_model(2.0, 0.0, vector_potential="pearl", pearl_length=lam, epsilon=np.where(r < 1.5, -1.0, 1.0))
+    psi = np.tanh(r) * np.exp(1j * np.arctan2(Y - cy, X - cx))
+    zero = jnp.zeros(grid.shape)
+    mini = minimize(State(jnp.asarray(psi) * lat.site, zero, zero), model, lat, tol=1e-6, max_iter=20000)
+    assert mini.converged
+    jy = np.asarray(supercurrent(mini.state, lat)[1])
+    jc = int(np.argmin(np.abs(grid.y() - cy)))
+    along = 0.5 * (jy[:, jc] + jy[:, jc - 1])            # y-current on the +x axis = j_φ(r)
+    rr = grid.x() - cx
+    sel = (rr >= 4 * lam) & (rr <= R / 2)
+    u = rr[sel] / lam
+    pearl = (0.5 * np.pi * (special.struve(1, u) - special.y1(u)) - 1.0) / lam
+    ratio = along[sel] / pearl
+    assert np.all(np.abs(ratio - 1.0) < 0.05), ratio
+    # the fluxoid: one flux quantum of winding, and the flux inside r grows towards Φ0 = 2π
+    b = np.asarray(magnetic_field(mini.state, lat))
+    PX, PY = grid.plaquette_centres()
+    inside = np.hypot(PX - cx, PY - cy) < R / 2
+    assert 0.8 < b[inside].sum() * grid.cell_area / (2 * np.pi) < 1.0
+
+
+def test_pearl_model_errors():
+    with pytest.raises(ParameterError, match="pearl_length"):
+        make_model(2.0, 0.1, vector_potential="pearl")
+    with pytest.raises(ParameterError, match="pearl_length"):
+        make_model(2.0, 0.1, vector_potential="pearl", pearl_length=-1.0)
+    grid = Grid(8, 8, 0.5, 0.5, periodic_x=True)
+    lat = make_lattice(grid)
+    model = make_model(2.0, 0.0, vector_potential="pearl", pearl_length=1.0)
+    with pytest.raises(ParameterError, match="open grid"):
+        film_kernel(model, lat)
