@@ -27,7 +27,9 @@ from gl.geometry import Grid, Rectangle
 from gl.io import StateFileError, load_state, save_state
 from gl.lattice import make_lattice
 from gl.minimize import minimize
-from gl.model import BULK, UNIFORM, make_model
+from gl.operators import supercurrent
+from gl.thinfilm import sheet_field
+from gl.model import BULK, PEARL, UNIFORM, make_model
 from gl.state import random_state, uniform_state
 from gl.tdgl import check_time_step, stability_limit
 from gl.units import PHI0, material
@@ -36,6 +38,7 @@ from .common import check_memory, finish, real_dtype
 from .config import config_dict
 from .plotting import (
     plot_currents,
+    plot_field_above,
     plot_density,
     plot_energy_stages,
     plot_field,
@@ -63,7 +66,7 @@ class Config:
     thickness_nm: float = 10.0      #: film thickness d
     applied_field_mT: float = 20.0  #: perpendicular applied field
     grid_spacing_xi: float = 0.5    #: lattice spacing in units of ξ(T)
-    vector_potential: str = "frozen"  #: "frozen": thin-film limit, A = applied; "bulk": A evolves with κ
+    vector_potential: str = "frozen"  #: "frozen": A = applied; "pearl": + the film's screening (Λ = 2λ²/d); "bulk": A evolves with κ
     u: float = 5.79                 #: ψ relaxation-time ratio (Kramer–Watts-Tobin dirty limit)
     t_final: float = 1000.0         #: TDGL duration [t0 = μ0 σ_n λ²]
     dt: float = 0.0                 #: time step [t0]; 0 picks half the stability limit
@@ -76,6 +79,7 @@ class Config:
     initial_amplitude: float = 0.1  #: |ψ| scale of the random initial state; 0 starts from ψ = 1
     precision: str = "float64"      #: "float64" or "float32"
     frames: int = 0                 #: snapshots of |ψ|², phase and B_z stored during TDGL (for glsim movie)
+    field_height_um: float = 0.2    #: height above the film of the B_z map field_above.png ("pearl" only)
 
 
 def expected_vortex_range(width: float, height: float, field: float) -> tuple[float, float]:
@@ -107,8 +111,9 @@ def vortex_count_check(net: int, lo: float, hi: float) -> dict:
             "passed": bool(math.floor(lo) <= net <= math.ceil(hi)), "units": "vortices"}
 
 
-#: the config's names for how A is treated: "frozen" is A = the uniform applied field
-VECTOR_POTENTIAL = {"frozen": UNIFORM, "bulk": BULK}
+#: the config's names for how A is treated: "frozen" is A = the uniform applied field, "pearl" adds the
+#: film's own screening over the Pearl length 2λ²/d, "bulk" evolves A with κ (an infinite cylinder)
+VECTOR_POTENTIAL = {"frozen": UNIFORM, "bulk": BULK, "pearl": PEARL}
 
 
 def physical_inputs(cfg: Config):
@@ -142,6 +147,8 @@ def physical_inputs(cfg: Config):
     if not (math.isfinite(cfg.dt) and cfg.dt >= 0):
         raise ParameterError(f"parameter 'dt' = {cfg.dt!r} is out of range: allowed [0, stability limit] t0 "
                              "(0 picks half the limit)")
+    if not (math.isfinite(cfg.field_height_um) and cfg.field_height_um >= 0):
+        raise ParameterError(f"parameter 'field_height_um' = {cfg.field_height_um!r} is out of range: allowed [0, ∞) µm")
     if cfg.vector_potential not in VECTOR_POTENTIAL:
         raise ParameterError(f"parameter 'vector_potential' = {cfg.vector_potential!r} is unknown: allowed "
                              f"{sorted(VECTOR_POTENTIAL)}")
@@ -166,8 +173,7 @@ def physical_inputs(cfg: Config):
     check_memory((math.ceil(shape[0]), math.ceil(shape[1])), 8 if cfg.precision == "float64" else 4,
                  "'width_um', 'height_um' and 'grid_spacing_xi'", minimize=cfg.minimize,
                  evolving_A=cfg.vector_potential == "bulk", frames=cfg.frames)
-    check_step_count(cfg.t_final, cfg.dt or 0.5 * stability_limit(
-        Grid.covering(W, H, h), make_model(mat.kappa, b, u=cfg.u, vector_potential=VECTOR_POTENTIAL[cfg.vector_potential])),
+    check_step_count(cfg.t_final, cfg.dt or 0.5 * stability_limit(Grid.covering(W, H, h), film_model(cfg, mat, units, b)),
         "" if cfg.dt else f" (dt = 0: half the stability limit, set by 'u' = {cfg.u:g} and 'grid_spacing_xi' = {h:g})")
     return mat, units, W, H, b
 
@@ -196,8 +202,15 @@ def setup(cfg: Config):
     real = real_dtype(cfg.precision)
     grid = Grid.covering(W, H, cfg.grid_spacing_xi)
     lat = make_lattice(grid, Rectangle(W, H), dtype=real)
-    params = make_model(mat.kappa, b, u=cfg.u, vector_potential=VECTOR_POTENTIAL[cfg.vector_potential], dtype=real)
+    params = film_model(cfg, mat, units, b, real)
     return mat, units, W, H, b, grid, lat, params, real
+
+
+def film_model(cfg: Config, mat, units, b: float, dtype=None):
+    """The :class:`gl.model.Model` of a run: κ of the material, H = b [B_c2], and A treated as
+    ``cfg.vector_potential`` says (with the Pearl length Λ = 2λ²/d in ξ for "pearl")."""
+    return make_model(mat.kappa, b, u=cfg.u, vector_potential=VECTOR_POTENTIAL[cfg.vector_potential],
+                      pearl_length=units.pearl_length / units.xi, dtype=dtype)
 
 
 def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool = True) -> dict:
@@ -247,6 +260,9 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
 
     # observables
     v = obs.vortices(state, lat)
+    screening = None
+    if params.screened_film:
+        screening = frozen_comparison(state0, params, lat, dt_used, n_steps, cfg, v, units)
     bz = np.asarray(magnetic_field(state, lat))[pslice]          # the plaquettes of the film's box
     jx, jy = obs.current_on_nodes(state, lat)
     n2 = obs.density(state)
@@ -290,6 +306,7 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
         "units": {"length": "xi(T)", "field": "Bc2(T)", "time": "t0 = mu0 sigma_n lambda^2",
                   "current_density": "J0 = Phi0/(2 pi mu0 lambda^2 xi)", "psi": "psi_inf"},
         "resumed": resumed is not None,
+        "screening": screening,
     }
     um = units.xi * 1e6
     xc, yc = (grid.x()[:-1] + grid.hx / 2, grid.y()[:-1] + grid.hy / 2)
@@ -315,6 +332,14 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
         "history_energy": (np.asarray(traj.history["energy"]), "(B_c^2/mu0) xi^2 d",
                            f"free energy during TDGL; unit = {units.energy:.4g} J"),
     }
+    if params.screened_film:
+        z = cfg.field_height_um * 1e-6 / units.xi
+        jxl, jyl = supercurrent(state, lat)
+        above = b + np.asarray(sheet_field(jxl, jyl, grid, z, float(params.pearl_length)))[pslice]
+        extra["bz_above"] = (above, "Bc2", f"B_z at {cfg.field_height_um:g} µm ({z:.4g} ξ) above the film: the applied "
+                                           "field plus the sheet current's (plaquette centres as bz)")
+        summary["screening"]["field_height_um"] = cfg.field_height_um
+        summary["screening"]["mean_field_above_mT"] = float(np.mean(above)) * units.Bc2 * 1e3
     if t0_s is not None:
         extra["history_time_s"] = (hist_t * t0_s, "s", "simulated time of each TDGL chunk in seconds")
     if traj.history.get("frame_time"):
@@ -336,12 +361,33 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
                  f"{title}: {v['net']} vortices, Φ/Φ0 = {applied_flux:.1f}")
     plot_phase(state.psi, lat, out / "phase.png", f"phase of ψ ({title})")
     plot_field(bz, lat, out / "field.png", f"B_z ({title})", bc2_mT=units.Bc2 * 1e3,
-               note="A frozen (thin-film limit): B_z is the applied field everywhere" if params.frozen else "")
+               note="A frozen (thin-film limit): B_z is the applied field everywhere" if params.frozen else
+               ("Pearl screening: B_z of the applied field and the film's sheet current" if params.screened_film else ""))
     plot_currents(jx, jy, lat, out / "currents.png", "supercurrent |J_s| / J0 and streamlines")
+    if params.screened_film:
+        plot_field_above(extra["bz_above"][0], jx, jy, lat, out / "field_above.png",
+                         f"B_z at {cfg.field_height_um:g} µm above the film, Λ = {units.pearl_length * 1e6:.3g} µm",
+                         bc2_mT=units.Bc2 * 1e3)
     plot_energy_stages(traj.history["time"], traj.history["energy"], out / "energy.png", f"free energy ({title})",
                        minimized=None if mini is None else {"energy": mini.energy, "iterations": mini.iterations,
                                                             "converged": mini.converged})
     return finish(out, summary, t_start)
+
+
+def frozen_comparison(state0, params, lat, dt: float, n_steps: int, cfg: Config, v: dict, units) -> dict:
+    """The same run with A frozen (no screening): the vortex count and mean field it gives, beside
+    the screened film's, so the summary says what the Pearl screening changed."""
+    frozen = params.with_vector_potential(UNIFORM)
+    traj = evolve(state0, frozen, lat, n_steps=n_steps, dt=dt, chunk_steps=cfg.chunk_steps, progress=False)
+    state = traj.state
+    if cfg.minimize:
+        state = minimize(state, frozen, lat, tol=cfg.minimize_tol, max_iter=cfg.max_iter).state
+    vf = obs.vortices(state, lat)
+    return {"pearl_length_xi": float(params.pearl_length), "pearl_length_um": units.pearl_length * 1e6,
+            "n_vortices_frozen_A": vf["net"], "n_vortices_screened": v["net"],
+            "vortex_count_change": v["net"] - vf["net"],
+            "note": "the same TDGL (same start, dt, duration) and L-BFGS polish with A frozen at the applied "
+                    "potential (no screening)"}
 
 
 def plaquette_slice(grid: Grid) -> tuple[slice, slice]:

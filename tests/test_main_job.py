@@ -159,3 +159,25 @@ def test_zero_and_negative_fields_give_honest_checks(tmp_path, field):
         assert s["n_vortices"] == s["n_antivortices"] == 0 and s["vortices_per_applied_flux_quantum"] is None
     else:
         assert s["n_vortices"] == 0 and s["n_antivortices"] > 0 and s["net_vorticity"] < 0
+
+
+def test_screened_film_run_reports_pearl_length_and_the_frozen_comparison(tmp_path):
+    """``--set vector_potential=pearl``: a 1 µm Nb film, 100 nm thick at 6.5 K (Λ = 2λ²/d ≈ 1.0 µm,
+    comparable to the film), 10 mT. The summary gives Λ and the vortex count beside the frozen-A
+    twin; field_above.png and bz_above are written; the film screens (mean B_z 0.2 µm above the
+    film below the applied field) and the screened count is not above the applied flux."""
+    out = tmp_path / "pearl"
+    cfg = ["vector_potential=pearl", "width_um=1", "height_um=1", "temperature_K=6.5", "thickness_nm=100",
+           "applied_field_mT=10", "t_final=150", "max_iter=300"]
+    assert main(["run", "--out", str(out), "--no-progress", *sum([["--set", kv] for kv in cfg], [])]) == 0
+    s = json.loads((out / "summary.json").read_text())
+    sc = s["screening"]
+    assert sc["pearl_length_um"] == pytest.approx(s["pearl_length_um"]) and 0.9 < sc["pearl_length_um"] < 1.1
+    assert sc["pearl_length_xi"] == pytest.approx(sc["pearl_length_um"] * 1e3 / s["xi_nm"])
+    assert sc["vortex_count_change"] == sc["n_vortices_screened"] - sc["n_vortices_frozen_A"]
+    assert sc["n_vortices_screened"] == s["net_vorticity"] <= s["applied_flux_Phi0"]
+    assert sc["mean_field_above_mT"] < 10.0
+    assert (out / "field_above.png").stat().st_size > 0
+    import h5py
+    with h5py.File(out / "result.h5") as f:
+        assert f["bz_above"].shape == f["bz"].shape
