@@ -226,7 +226,10 @@ def _kernel_eps(model: Model, lat: Lattice, dtype):
 
 
 def _unit_phases(lat: Lattice, model: Model, scale, dtype):
-    """Unit-field link phases at the kernel's spacing (``scale`` = hx·hy over the grid's), compact, unpadded."""
+    """Unit-strength link phases of the applied potential at the kernel's spacing (``scale`` = hx·hy
+    over the grid's), compact, unpadded: a local source's full arrays, or the uniform field's row/column."""
+    if model.source_potential is not None:
+        return tuple(a.astype(dtype) for a in model.source_potential)
     return tuple(None if a is None else a.astype(dtype) * scale
                  for a in unit_field_link_phases(lat.grid, model.gauge, dtype))
 

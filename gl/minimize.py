@@ -15,7 +15,6 @@ import optax
 import optax.tree_utils as otu
 
 from .energy import free_energy, free_energy_terms
-from .gauge import unit_potential
 from .errors import ParameterError
 from .lattice import Lattice
 from .model import FROZEN, Model
@@ -71,7 +70,7 @@ def _energy_and_state(v: dict, template: State, model: Model, lat: Lattice, t, k
     scale = _current_scale(model, lat)
     kx, ky = scale * v["sx"] * lat.link_x, scale * v["sy"] * lat.link_y
     ix, iy = induced_potential(kx, ky, kernel, lat)
-    ux, uy = unit_potential(lat, model.gauge)
+    ux, uy = model.unit_potential(lat)
     h = model.field(t)
     state = State(psi=psi, ax=h * ux + ix, ay=h * uy + iy)
     terms = free_energy_terms(state, model.replace(vector_potential=FROZEN), lat, t)

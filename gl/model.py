@@ -31,6 +31,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .errors import ParameterError, require_positive
+from .gauge import unit_potential as gauge_unit_potential
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,6 +157,11 @@ class Model:
         reference_temperature: () T_ref/T_c at which the units are defined (< 1).
         pearl_length: () thin-film screening length Λ = 2λ²/d [ξ(T_ref)] used by :data:`PEARL`
             (∞ when not given; unused by the other types).
+        source_potential: None (the applied potential is H(t)·A_unit of a uniform field in
+            ``gauge``) or (a_x, a_y), each (nx, ny): the link phases of a local source at unit
+            strength (e.g. :func:`gl.sources.link_phases` of a field-coil loop at current 1 I0);
+            the applied potential is then ``applied_field(t)``·(a_x, a_y), so the schedule is the
+            source's strength (a coil's AC current). Frozen (non-uniform) and :data:`PEARL` only.
         vector_potential: static :data:`FROZEN`, :data:`UNIFORM`, :data:`PEARL` or :data:`BULK`.
         gauge: static gauge of the uniform-field potential A_unit (see
             :func:`gl.gauge.applied_link_phases`; "auto" picks one periodic along periodic axes).
@@ -174,6 +180,7 @@ class Model:
     temperature: Schedule
     reference_temperature: jax.Array
     pearl_length: jax.Array
+    source_potential: tuple | None = None
     vector_potential: FrozenA | BulkA | PearlA = dataclasses.field(default=BULK, metadata=dict(static=True))
     gauge: str = dataclasses.field(default="auto", metadata=dict(static=True))
     electric_potential: bool = dataclasses.field(default=False, metadata=dict(static=True))
@@ -202,6 +209,19 @@ class Model:
                                      f"allowed {sorted(VECTOR_POTENTIALS)}")
             vector_potential = VECTOR_POTENTIALS[vector_potential]
         return self.replace(vector_potential=vector_potential)
+
+    def with_source(self, ax, ay) -> "Model":
+        """The same model driven by a local source whose unit-strength link phases are (ax, ay)
+        ((nx, ny) each); ``applied_field`` then schedules the source's strength."""
+        dtype = self.kappa.dtype
+        return self.replace(source_potential=(jnp.asarray(ax, dtype), jnp.asarray(ay, dtype)))
+
+    def unit_potential(self, lat):
+        """(a_x, a_y) of the applied potential at unit strength, full (nx, ny) arrays of the lattice's
+        dtype: the source's, or the uniform unit field's in the model's gauge."""
+        if self.source_potential is not None:
+            return tuple(jnp.broadcast_to(a, lat.shape).astype(lat.site.dtype) for a in self.source_potential)
+        return gauge_unit_potential(lat, self.gauge)
 
     @property
     def frozen(self) -> bool:
@@ -234,7 +254,8 @@ class Model:
 def make_model(kappa: float, applied_field=0.0, *, u: float = 5.79, sigma: float = 1.0, gamma: float = 0.0,
                epsilon=1.0, temperature=None, reference_temperature: float = 0.0,
                vector_potential: FrozenA | BulkA | PearlA | str = BULK, gauge: str = "auto",
-               electric_potential: bool = False, pearl_length: float | None = None, dtype=None) -> Model:
+               electric_potential: bool = False, pearl_length: float | None = None, source_potential=None,
+               dtype=None) -> Model:
     """A validated :class:`Model` with arrays of ``dtype`` (default: JAX's default float).
 
     Args:
@@ -245,6 +266,8 @@ def make_model(kappa: float, applied_field=0.0, *, u: float = 5.79, sigma: float
         vector_potential: :data:`FROZEN`, :data:`UNIFORM`, :data:`BULK`, :data:`PEARL`, or
             "frozen"/"uniform"/"bulk"/"pearl".
         pearl_length: Λ = 2λ²/d [ξ(T_ref)], > 0; required for :data:`PEARL` (∞ otherwise).
+        source_potential: None or (a_x, a_y) of a local source at unit strength (see
+            :class:`Model`); ``applied_field`` is then the source's strength.
 
     Raises:
         ParameterError: naming the parameter and its allowed range.
@@ -272,6 +295,8 @@ def make_model(kappa: float, applied_field=0.0, *, u: float = 5.79, sigma: float
                   pearl_length=f(math.inf if pearl_length is None else pearl_length), gauge=gauge,
                   electric_potential=bool(electric_potential), generalized=bool(gamma > 0))
     model = model.with_vector_potential(vector_potential)
+    if source_potential is not None:
+        model = model.with_source(*source_potential)
     if model.screened_film and pearl_length is None:
         raise ParameterError("parameter 'pearl_length' is required for vector_potential = 'pearl': "
                              "Λ = 2λ²/d in units of ξ, allowed (0, ∞)")

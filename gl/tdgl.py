@@ -28,7 +28,6 @@ import numpy as np
 from . import screening
 from .boundary import neumann_eigenvalues, require_rectangle, solve_poisson_neumann
 from .errors import ParameterError, TimeStepError
-from .gauge import unit_potential as gauge_unit_potential
 from .geometry import Grid
 from .kernel import run_frozen, run_full
 from .lattice import Lattice, bwd
@@ -41,8 +40,9 @@ DEFAULT_DT_FRACTION = 0.5
 
 
 def unit_potential(model: Model, lat: Lattice):
-    """(a_x, a_y) of the unit uniform field in the model's gauge, full (nx, ny) arrays (zeros where none)."""
-    return gauge_unit_potential(lat, model.gauge)
+    """(a_x, a_y) of the applied potential at unit strength (:meth:`gl.model.Model.unit_potential`):
+    the uniform unit field in the model's gauge or the model's local source, full (nx, ny) arrays."""
+    return model.unit_potential(lat)
 
 
 def divergence(jx, jy, lat: Lattice):
@@ -164,6 +164,13 @@ def check_model(model: Model, lat: Lattice) -> None:
         raise ParameterError(f"parameter 'epsilon' has shape {model.epsilon.shape}: must be () or {lat.shape}")
     if model.screened_film:
         screening.require_film_grid(lat.grid)
+    if model.source_potential is not None:
+        if not (model.screened_film or (model.frozen and not model.uniform)):
+            raise ParameterError("parameter 'source_potential' needs vector_potential = 'frozen' or 'pearl' (a local "
+                                 "source has no B = H outside the box for 'bulk', and 'uniform' is the uniform field)")
+        for a in model.source_potential:
+            if a.shape != lat.shape:
+                raise ParameterError(f"parameter 'source_potential' has arrays of shape {a.shape}: must be {lat.shape}")
     if model.electric_potential:
         if not model.frozen:
             raise ParameterError("parameter 'electric_potential' = True needs vector_potential = 'frozen'")
