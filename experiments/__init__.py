@@ -22,6 +22,7 @@ _MODULES = {
     "pinning": "experiments.pinning",
     "hirsch-electrodynamics": "experiments.hirsch_electrodynamics",
     "kinetic-meissner": "experiments.kinetic_meissner",
+    "squid-susceptometry": "experiments.squid_susceptometry",
 }
 
 DEFAULT_EXPERIMENT = "vortex-film"

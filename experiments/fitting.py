@@ -41,6 +41,7 @@ UNITS: dict[str, dict[str, float]] = {
                         "MA_per_m2": 1e6, "GA_per_m2": 1e9},
     "length": {"m": 1.0, "mm": 1e-3, "um": 1e-6, "nm": 1e-9},
     "magnetic field": {"T": 1.0, "mT": 1e-3, "uT": 1e-6},
+    "mutual inductance": {"Phi0_per_A": 1.0, "Phi0_per_mA": 1e3},
 }
 _SUFFIXES = sorted(((u, dim, f) for dim, tab in UNITS.items() for u, f in tab.items()),
                    key=lambda t: -len(t[0]))
