@@ -25,7 +25,9 @@ screening"):
   ``point_time_t0`` and so relaxed quasi-statically from the previous point (vortices and
   antivortices enter and leave during the cycle). M' and M'' are the in-phase and quadrature
   Fourier components of the pickup flux over the last cycle, M' = (2/N I_pk)Σ Φ_k sin ωt_k and
-  M'' = −(2/N I_pk)Σ Φ_k cos ωt_k (M'' > 0 is dissipation: −∮Φ dI > 0). All temperatures of a
+  M'' = −(2/N I_pk)Σ Φ_k cos ωt_k (M'' > 0 is dissipation: −∮Φ dI > 0). The data's *_corr M''
+  column carries the vortex dissipation with the opposite sign (its feature near T_c at 5–10 mA
+  is −2…−4 Φ0/A), so figures draw −M'' beside it. All temperatures of a
   current run in one vmapped call, with T entering as ε = (1 − T/T_c)/(1 − T_ref/T_c) (GL
   scaling, units fixed at T_ref, the lowest temperature). ξ(T) = ξ(0)/√(1 − t) and the GL form
   of λ(T), so κ = λ/ξ is constant.
@@ -260,10 +262,11 @@ def ac_cycle(cfg: Config, current_mA: float, temperatures_K, progress: bool = Fa
 
 def read_data(path: Path = DATA_FILE) -> dict:
     """The measured M'(T), M''(T) [Φ0/A] per peak coil current [mA]: {I_mA: (T, Mp_corr, Mpp_corr)}."""
-    rows = np.loadtxt(path, delimiter=",", comments="#", skiprows=0, usecols=(0, 1, 4, 5),
-                      converters=None, ndmin=2, encoding="utf-8", dtype=str)
+    lines = [ln for ln in Path(path).read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    header = lines[0].split(",")
+    cols = [header.index(c) for c in ("I_fc_pk_mA", "T_K", "Mp_corr_Phi0_per_A", "Mpp_corr_Phi0_per_A")]
+    body = np.array([[float(ln.split(",")[c]) for c in cols] for ln in lines[1:]])
     data = {}
-    body = rows[1:].astype(float)                 # the first non-comment row is the header
     for current in np.unique(body[:, 0]):
         sel = body[:, 0] == current
         order = np.argsort(body[sel, 1])
@@ -363,12 +366,12 @@ def _plot(path, data, T_lin, M_lin, ac, cfg):
             a2.plot(T, Mpp, ".", ms=2.5, color=col, label=f"data {current:g} mA")
     a1.plot(T_lin, M_lin, "k-", lw=1.5, label="London film (linear)")
     a1.plot(ac["T_K"], ac["Mp"], "rs-", ms=5, label=f"TDGL AC cycle {cfg.ac_current_mA:g} mA")
-    a2.plot(ac["T_K"], ac["Mpp"], "rs-", ms=5, label=f"TDGL AC cycle {cfg.ac_current_mA:g} mA")
+    a2.plot(ac["T_K"], -ac["Mpp"], "rs-", ms=5, label=f"TDGL AC cycle {cfg.ac_current_mA:g} mA (−M''_loss)")
     a1.set_xlabel("T [K]")
     a1.set_ylabel("M' [Φ0/A]")
     a2.set_xlabel("T [K]")
-    a2.set_ylabel("M'' [Φ0/A]")
-    a2.set_xlim(8.6, 9.5)
+    a2.set_ylabel("M'' [Φ0/A] (dissipation < 0, the data's sign)")
+    a2.set_xlim(cfg.Tc_K - 0.15, cfg.Tc_K + 0.06)
     a1.legend(fontsize=7)
     a2.legend(fontsize=7)
     fig.suptitle("scanning-SQUID susceptometry of a Nb film: data (Bishop-Van Horn et al. 2023) and model")
