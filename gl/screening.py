@@ -136,5 +136,51 @@ def screening_time_step_limit(grid: Grid, pearl_length: float, sigma: float, n_m
     return 2.0 * sigma / (1.0 + n_max * kernel_bound(grid, pearl_length))
 
 
-__all__ = ["film_kernel", "require_film_grid", "induced_potential", "relax_induced", "induced_rate",
+def relaxation_block(model, lat: Lattice, dt):
+    """ψ steps per screening update in :func:`run_screened` (traced int ≥ 1): k = ⌊θ_max σ/dt⌋ with
+    θ_max = 1/(1 + g_max), g_max from :func:`kernel_bound` (half the screening step's stability
+    limit for |ψ|² ≤ 1, so k·dt/σ·(1 + n g_max) ≤ 1)."""
+    lx, ly = lat.grid.nx * lat.hx, lat.grid.ny * lat.hy
+    g_max = cell_integral_inverse_distance(2.0 * lx, 2.0 * ly, 0.0) / (2.0 * math.pi * model.pearl_length)
+    theta_max = 1.0 / (1.0 + g_max)
+    return jnp.maximum(1, jnp.floor(theta_max * model.sigma / dt)).astype(jnp.int32)
+
+
+def run_screened(state, model, lat: Lattice, dt, n_steps, t0=0.0, block=None):
+    """``n_steps`` steps of a :data:`~gl.model.PEARL` film, multirate: the ψ steps run in blocks of
+    k (:func:`relaxation_block`, or ``block``) on the fast frozen-A kernel with A_K held, each block
+    followed by one screening update A_K ← A_K + θ_k(G·J_s − A_K), θ_k = k·dt/σ (Eq. 3 with the
+    block's step). The stationary states are those of the per-step scheme (:func:`gl.tdgl.euler_step`,
+    ``run_steps(reference=True)``); transients differ by O(k·dt), and k = 1 whenever the screening
+    limits the step. The FFT convolution, the step's dominant cost, then runs once per k steps."""
+    from .kernel import run_frozen          # the kernel module does not import this one
+    from .model import FROZEN
+    from .operators import supercurrent
+
+    frozen = model.with_vector_potential(FROZEN)
+    kernel = film_kernel(model, lat)
+    ux, uy = model.unit_potential(lat)
+    k = relaxation_block(model, lat, dt) if block is None else jnp.asarray(block, jnp.int32)
+    k = jnp.minimum(k, jnp.maximum(n_steps, 1))
+
+    def advance(s, t_start, m):
+        s = run_frozen(s, frozen, lat, dt, m, t_start)
+        jx, jy = supercurrent(s, lat)
+        h = model.field(t_start + m * dt)
+        ix, iy = relax_induced(s.ax - h * ux, s.ay - h * uy, jx, jy, kernel, lat, m * dt, model.sigma)
+        return s.replace(ax=ix + h * ux, ay=iy + h * uy)
+
+    def multirate(s):
+        n_blocks, rest = n_steps // k, n_steps % k
+        s = jax.lax.fori_loop(0, n_blocks, lambda b, s: advance(s, t0 + b * k * dt, k), s)
+        return jax.lax.cond(rest > 0, lambda s: advance(s, t0 + n_blocks * k * dt, rest), lambda s: s, s)
+
+    def per_step(s):            # k = 1: the plain step is cheaper than a one-step block
+        from .tdgl import euler_step
+        return jax.lax.fori_loop(0, n_steps, lambda i, s: euler_step(s, model, lat, t0 + i * dt, dt, kernel=kernel), s)
+
+    return jax.lax.cond(k > 1, multirate, per_step, state)
+
+
+__all__ = ["film_kernel", "relaxation_block", "run_screened", "require_film_grid", "induced_potential", "relax_induced", "induced_rate",
            "sheet_current_of", "magnetic_energy", "kernel_bound", "screening_time_step_limit"]

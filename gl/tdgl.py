@@ -219,18 +219,23 @@ def run_steps(state: State, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spa
     """``n_steps`` Euler steps from time ``t0`` [t0] in one compiled call (``n_steps`` is traced).
 
     The kernel is chosen here, from the model's type, and nowhere else:
-    a kept electric potential or a :data:`~gl.model.PEARL` film runs :func:`euler_step` (with the
-    Poisson solve or the film's FFT convolution, which dominate the step's cost); a frozen A runs
+    a kept electric potential runs :func:`euler_step` (with the Poisson solve); a
+    :data:`~gl.model.PEARL` film :func:`gl.screening.run_screened` (blocks of fast frozen-A steps
+    between screening updates; ``reference=True`` gives the per-step scheme); a frozen A runs
     :func:`gl.kernel.run_frozen`; an evolving A :func:`gl.kernel.run_full` (each the same scheme
     as :func:`euler_step` to round-off, written for memory bandwidth). ``reference=True`` forces
     the plain loop. ``spacing`` = (hx, hy) [ξ], traced, replaces the grid's in the fast kernels.
     """
-    if reference or model.electric_potential or model.screened_film:
+    if reference or model.electric_potential:
         if spacing is not None:
-            raise ParameterError("parameter 'spacing' is only supported by the frozen and bulk kernels")
+            raise ParameterError("parameter 'spacing' is only supported by the fast kernels")
         kernel = screening.film_kernel(model, lat) if model.screened_film else None
         body = lambda k, s: euler_step(s, model, lat, t0 + k * dt, dt, kernel=kernel)
         return jax.lax.fori_loop(0, n_steps, body, state)
+    if model.screened_film:
+        if spacing is not None:
+            raise ParameterError("parameter 'spacing' is not supported for vector_potential = 'pearl'")
+        return screening.run_screened(state, model, lat, dt, n_steps, t0)
     if model.frozen:
         return run_frozen(state, model, lat, dt, n_steps, t0, spacing)
     return run_full(state, model, lat, dt, n_steps, t0, spacing)
