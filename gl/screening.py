@@ -46,7 +46,8 @@ from jax.scipy.sparse.linalg import cg
 from .errors import ParameterError
 from .geometry import Grid
 from .lattice import Lattice
-from .thinfilm import cell_integral_inverse_distance, potential_kernel
+from .sharding import replicated
+from .thinfilm import cell_integral_inverse_distance, green_function
 
 
 def film_kernel(model, lat: Lattice, spacing=None):
@@ -62,7 +63,8 @@ def film_kernel(model, lat: Lattice, spacing=None):
     if not isinstance(lam, jax.core.Tracer) and not (0.0 < float(lam) < math.inf):
         raise ParameterError(f"parameter 'pearl_length' = {float(lam)!r} xi is out of range: allowed (0, ∞) for "
                              "vector_potential = 'pearl'")
-    return potential_kernel(lat.grid, lam, 0.0, spacing).astype(jnp.result_type(lat.site.dtype, jnp.complex64))
+    green = replicated(green_function(lat.grid, lam, 0.0, spacing))
+    return jnp.fft.rfft2(green).astype(jnp.result_type(lat.site.dtype, jnp.complex64))
 
 
 def require_film_grid(grid: Grid) -> None:
@@ -78,8 +80,8 @@ def induced_potential(jx, jy, kernel, lat: Lattice, spacing=None):
     jx, jy: (nx, ny) on x- and y-links, 0 off the film. ``kernel`` from :func:`film_kernel`."""
     nx, ny = lat.shape
     hx, hy = (lat.hx, lat.hy) if spacing is None else spacing
-    padded = jnp.pad(jnp.stack([jx, jy]), ((0, 0), (0, nx), (0, ny)))
-    conv = jnp.fft.irfft2(jnp.fft.rfft2(padded) * kernel[None], s=(2 * nx, 2 * ny))[:, :nx, :ny]
+    padded = replicated(jnp.pad(jnp.stack([jx, jy]), ((0, 0), (0, nx), (0, ny))))
+    conv = jnp.fft.irfft2(replicated(jnp.fft.rfft2(padded) * kernel[None]), s=(2 * nx, 2 * ny))[:, :nx, :ny]
     return (conv[0] * hx).astype(jx.dtype), (conv[1] * hy).astype(jy.dtype)
 
 

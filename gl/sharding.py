@@ -57,6 +57,17 @@ def shard_grid(tree, mesh: Mesh | None = None):
     return jax.tree_util.tree_map(put, tree)
 
 
+def replicated(x):
+    """``x`` constrained to be whole on every device (identity with one device).
+
+    Used before FFTs: XLA's CPU FFT refuses slab-sharded operands (a layout RET_CHECK in
+    fft_thunk.cc), so the thin-film convolution gathers its padded input first; on GPU the
+    gather is a plain all-gather of the (2nx, 2ny) buffer."""
+    if jax.device_count() == 1:
+        return x
+    return jax.lax.with_sharding_constraint(x, NamedSharding(device_mesh(), PartitionSpec()))
+
+
 def initialize_distributed(coordinator_address: str, num_processes: int, process_id: int, **kw) -> None:
     """Join a multi-host (or multi-process) run: a thin wrapper of ``jax.distributed.initialize``.
 

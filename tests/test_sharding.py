@@ -20,6 +20,8 @@ def test_four_devices_equal_one_device():
         assert out[f"step_{key}_shards"] == 4
         assert out[f"step_{key}_moved"] > 0.1                 # the 60 steps changed the state
         assert out[f"step_{key}"] < 1e-13                     # round-off (float64)
+    # the Pearl-screened film (FFT convolution of the sheet current) runs sharded too
+    assert out["step_pearl_shards"] == 4 and out["step_pearl_moved"] > 0.1 and out["step_pearl"] < 1e-12
     assert out["minimize_shards"] == 4
     assert out["minimize_state"] < 1e-10 and out["minimize_energy"] < 1e-10   # 30 L-BFGS iterations
     assert out["batch_devices"] == 4 and out["batch"] < 1e-13
