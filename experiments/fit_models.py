@@ -264,29 +264,38 @@ def _squid_setup():
         return linear_setup(SQUID_GEOMETRY["film_radius_um"], SQUID_GEOMETRY["spacing_um"])
 
 
-def _squid_linear_predict(params, T):
-    from .squid_susceptometry import linear_mutual_inductance
-    g = SQUID_GEOMETRY
-    return linear_mutual_inductance(T, params["Tc"], params["lambda0"], params["z"], _squid_setup(),
-                                    thickness_um=g["thickness_um"], fc_radius_um=g["fc_radius_um"],
-                                    pl_radius_um=g["pl_radius_um"], law="two-fluid")
+def _squid_linear_model(law: str, name: str, law_text: str, window=None) -> FitModel:
+    def predict(params, T):
+        from .squid_susceptometry import linear_mutual_inductance
+        g = SQUID_GEOMETRY
+        return linear_mutual_inductance(T, params["Tc"], params["lambda0"], params["z"], _squid_setup(),
+                                        thickness_um=g["thickness_um"], fc_radius_um=g["fc_radius_um"],
+                                        pl_radius_um=g["pl_radius_um"], law=law)
+
+    return FitModel(
+        name=name,
+        description=f"linear scanning-SQUID susceptibility M'(T) of a Pearl-screened Nb film, λ(T) = {law_text}: "
+                    "λ(0), T_c and the height z",
+        x_column="T_K", y_column="Mp_corr_Phi0_per_A",
+        parameters={
+            "lambda0": Parameter(0.1, "um", 0.01, 2.0, f"London penetration depth λ(0) of λ(T) = {law_text}"),
+            "Tc": Parameter(9.4, "K", 8.0, 11.0, "critical temperature"),
+            "z": Parameter(1.0, "um", 0.2, 3.0, "height of the field coil and pickup loop above the film"),
+        },
+        predict=predict,
+        window=window,
+        source=("London limit of the screened GL film (gl.screening, Pearl 1964) under a coaxial field coil "
+                "(a = 2.4 µm) and pickup loop (b = 0.8 µm) at height z; data: L. Bishop-Van Horn, E. Mueller, "
+                "K. A. Moler, Phys. Rev. B 107, 224509 (2023), Fig. 2, 0.5 mA"),
+        x_label="T [K]", y_label="M' [Φ0/A]",
+        rtol=1e-6,
+    )
 
 
-SQUID_LINEAR = FitModel(
-    name="squid-linear",
-    description="linear scanning-SQUID susceptibility M'(T) of a Pearl-screened Nb film: λ(0), T_c and the height z",
-    x_column="T_K", y_column="Mp_corr_Phi0_per_A",
-    parameters={
-        "lambda0": Parameter(0.1, "um", 0.01, 2.0, "London penetration depth λ(0) of λ(0)/√(1 − (T/T_c)⁴)"),
-        "Tc": Parameter(9.4, "K", 8.0, 11.0, "critical temperature"),
-        "z": Parameter(1.0, "um", 0.2, 3.0, "height of the field coil and pickup loop above the film"),
-    },
-    predict=_squid_linear_predict,
-    source=("London limit of the screened GL film (gl.screening, Pearl 1964) under a coaxial field coil "
-            "(a = 2.4 µm) and pickup loop (b = 0.8 µm) at height z; data: L. Bishop-Van Horn, E. Mueller, "
-            "K. A. Moler, Phys. Rev. B 107, 224509 (2023), Fig. 2, 0.5 mA"),
-    x_label="T [K]", y_label="M' [Φ0/A]",
-    rtol=1e-6,
-)
+#: the two-fluid law on every point, and the GL form where it holds, near T_c (default window T ≥ 0.95 T_c)
+SQUID_LINEAR = _squid_linear_model("two-fluid", "squid-linear", "λ(0)/√(1 − (T/T_c)⁴)")
+SQUID_LINEAR_GL = _squid_linear_model("gl", "squid-linear-gl", "λ(0)/√(1 − T/T_c)",
+                                      window=lambda T, p: np.asarray(T) >= 0.95 * p["Tc"])
 
-FIT_MODELS: dict[str, FitModel] = {m.name: m for m in (DEPAIRING, LITTLE_PARKS, MEISSNER, MAGNETIZATION, SQUID_LINEAR)}
+FIT_MODELS: dict[str, FitModel] = {m.name: m for m in (DEPAIRING, LITTLE_PARKS, MEISSNER, MAGNETIZATION, SQUID_LINEAR,
+                                                                    SQUID_LINEAR_GL)}
