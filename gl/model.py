@@ -156,7 +156,7 @@ class Model:
         temperature: :class:`Schedule` T(t)/T_c.
         reference_temperature: () T_ref/T_c at which the units are defined (< 1).
         pearl_length: () thin-film screening length Λ = 2λ²/d [ξ(T_ref)] used by :data:`PEARL`
-            (∞ when not given; unused by the other types).
+            (0 when not given: unused by the other types).
         source_potential: None (the applied potential is H(t)·A_unit of a uniform field in
             ``gauge``) or (a_x, a_y), each (nx, ny): the link phases of a local source at unit
             strength (e.g. :func:`gl.sources.link_phases` of a field-coil loop at current 1 I0);
@@ -265,7 +265,7 @@ def make_model(kappa: float, applied_field=0.0, *, u: float = 5.79, sigma: float
         reference_temperature: T_ref/T_c in [0, 1).
         vector_potential: :data:`FROZEN`, :data:`UNIFORM`, :data:`BULK`, :data:`PEARL`, or
             "frozen"/"uniform"/"bulk"/"pearl".
-        pearl_length: Λ = 2λ²/d [ξ(T_ref)], > 0; required for :data:`PEARL` (∞ otherwise).
+        pearl_length: Λ = 2λ²/d [ξ(T_ref)], > 0; required for :data:`PEARL` (stored as 0 otherwise).
         source_potential: None or (a_x, a_y) of a local source at unit strength (see
             :class:`Model`); ``applied_field`` is then the source's strength.
 
@@ -292,7 +292,7 @@ def make_model(kappa: float, applied_field=0.0, *, u: float = 5.79, sigma: float
     model = Model(kappa=f(kappa), u=f(u), sigma=f(sigma), gamma=f(gamma), epsilon=eps,
                   applied_field=schedule(applied_field, dtype, "applied_field"), temperature=temp,
                   reference_temperature=f(reference_temperature),
-                  pearl_length=f(math.inf if pearl_length is None else pearl_length), gauge=gauge,
+                  pearl_length=f(0.0 if pearl_length is None else pearl_length), gauge=gauge,
                   electric_potential=bool(electric_potential), generalized=bool(gamma > 0))
     model = model.with_vector_potential(vector_potential)
     if source_potential is not None:
