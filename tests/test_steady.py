@@ -30,6 +30,7 @@ def _observable(theta, mode="reverse"):
     return jnp.sum(jnp.abs(state.psi) ** 2 * LAT.site) + 3.0 * magnetization(state, LAT, kappa)
 
 
+@pytest.mark.slow
 def test_steady_state_gradient_equals_central_differences():
     theta = jnp.array([2.0, 0.3, 0.6, 0.55])
     grad = np.asarray(jax.grad(_observable)(theta))
