@@ -21,7 +21,7 @@ from .gauge import magnetic_field
 from .lattice import Lattice
 from .model import Model, condensation_density
 from .operators import covariant_differences
-from .screening import film_kernel, magnetic_energy, sheet_current_of
+from .screening import film_kernel, induced_link_phases, magnetic_energy, sheet_current_of
 from .state import State
 
 
@@ -49,8 +49,7 @@ def film_field_energy(state: State, model: Model, lat: Lattice, t=0.0, kernel=No
     """Magnetic energy ∫K·A_K d²r of a :data:`~gl.model.PEARL` film's sheet current (gl/screening.py,
     Eq. 2), with K solved from the state's induced potential A_K = A − H(t)·A_unit on the film."""
     kernel = film_kernel(model, lat) if kernel is None else kernel
-    ux, uy = model.unit_potential(lat)
-    ix, iy = state.ax - model.field(t) * ux, state.ay - model.field(t) * uy
+    ix, iy = induced_link_phases(state, model, lat, t)
     kx, ky = sheet_current_of(ix, iy, kernel, lat)
     return magnetic_energy(kx, ky, ix, iy, lat)
 

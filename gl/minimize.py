@@ -19,7 +19,7 @@ from .errors import ParameterError
 from .lattice import Lattice
 from .model import FROZEN, Model
 from .operators import supercurrent
-from .screening import film_kernel, induced_potential, magnetic_energy
+from .screening import film_kernel, induced_potential, magnetic_energy, with_induced
 from .state import State
 
 
@@ -70,9 +70,7 @@ def _energy_and_state(v: dict, template: State, model: Model, lat: Lattice, t, k
     scale = _current_scale(model, lat)
     kx, ky = scale * v["sx"] * lat.link_x, scale * v["sy"] * lat.link_y
     ix, iy = induced_potential(kx, ky, kernel, lat)
-    ux, uy = model.unit_potential(lat)
-    h = model.field(t)
-    state = State(psi=psi, ax=h * ux + ix, ay=h * uy + iy)
+    state = with_induced(State(psi=psi, ax=ix, ay=iy), ix, iy, model, lat, t)
     terms = free_energy_terms(state, model.replace(vector_potential=FROZEN), lat, t)
     return terms["condensation"] + terms["kinetic"] + magnetic_energy(kx, ky, ix, iy, lat), state
 

@@ -24,7 +24,6 @@ kernel from it in one place.
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import jax
 import jax.numpy as jnp

@@ -41,13 +41,14 @@ import math
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.scipy.sparse.linalg import cg
 
 from .errors import ParameterError
 from .geometry import Grid
 from .lattice import Lattice
 from .sharding import replicated
-from .thinfilm import cell_integral_inverse_distance, green_function
+from .thinfilm import cell_integral_inverse_distance, potential_kernel
 
 
 def film_kernel(model, lat: Lattice, spacing=None):
@@ -63,8 +64,7 @@ def film_kernel(model, lat: Lattice, spacing=None):
     if not isinstance(lam, jax.core.Tracer) and not (0.0 < float(lam) < math.inf):
         raise ParameterError(f"parameter 'pearl_length' = {float(lam)!r} xi is out of range: allowed (0, ∞) for "
                              "vector_potential = 'pearl'")
-    green = replicated(green_function(lat.grid, lam, 0.0, spacing))
-    return jnp.fft.rfft2(green).astype(jnp.result_type(lat.site.dtype, jnp.complex64))
+    return potential_kernel(lat.grid, lam, 0.0, spacing).astype(jnp.result_type(lat.site.dtype, jnp.complex64))
 
 
 def require_film_grid(grid: Grid) -> None:
@@ -83,6 +83,21 @@ def induced_potential(jx, jy, kernel, lat: Lattice, spacing=None):
     padded = replicated(jnp.pad(jnp.stack([jx, jy]), ((0, 0), (0, nx), (0, ny))))
     conv = jnp.fft.irfft2(replicated(jnp.fft.rfft2(padded) * kernel[None]), s=(2 * nx, 2 * ny))[:, :nx, :ny]
     return (conv[0] * hx).astype(jx.dtype), (conv[1] * hy).astype(jy.dtype)
+
+
+def induced_link_phases(state, model, lat: Lattice, t=0.0):
+    """The film's own part A_K = A − s(t)·A_unit of the state's link phases (s(t): the model's
+    applied-field or source schedule, A_unit: :meth:`gl.model.Model.unit_potential`), (nx, ny) each."""
+    ux, uy = model.unit_potential(lat)
+    h = model.field(t)
+    return state.ax - h * ux, state.ay - h * uy
+
+
+def with_induced(state, ax_induced, ay_induced, model, lat: Lattice, t=0.0):
+    """``state`` with link phases A_applied(t) + A_K for the given induced part A_K."""
+    ux, uy = model.unit_potential(lat)
+    h = model.field(t)
+    return state.replace(ax=ax_induced + h * ux, ay=ay_induced + h * uy)
 
 
 def relax_induced(ax_induced, ay_induced, jx, jy, kernel, lat: Lattice, dt, sigma, spacing=None):
@@ -123,12 +138,12 @@ def magnetic_energy(kx, ky, ax_induced, ay_induced, lat: Lattice):
     return area * (jnp.sum(kx * ax_induced) / lat.hx + jnp.sum(ky * ay_induced) / lat.hy)
 
 
-def kernel_bound(grid: Grid, pearl_length: float) -> float:
+def kernel_bound(grid: Grid, pearl_length) -> float:
     """An upper bound on g_max, the largest eigenvalue of G restricted to any film on ``grid``:
     Gershgorin's row sum ≤ (1/(2πΛ))∫ d²r/|r| over the (2Lx × 2Ly) rectangle centred on the row's
-    link (which covers the grid from any link)."""
+    link (which covers the grid from any link). The integral depends on the grid only; Λ may be traced."""
     lx, ly = grid.nx * grid.hx, grid.ny * grid.hy
-    integral = float(cell_integral_inverse_distance(2.0 * lx, 2.0 * ly, 0.0, xp=__import__("numpy")))
+    integral = float(cell_integral_inverse_distance(2.0 * lx, 2.0 * ly, 0.0, xp=np))
     return integral / (2.0 * math.pi * pearl_length)
 
 
@@ -142,9 +157,7 @@ def relaxation_block(model, lat: Lattice, dt):
     """ψ steps per screening update in :func:`run_screened` (traced int ≥ 1): k = ⌊θ_max σ/dt⌋ with
     θ_max = 1/(1 + g_max), g_max from :func:`kernel_bound` (half the screening step's stability
     limit for |ψ|² ≤ 1, so k·dt/σ·(1 + n g_max) ≤ 1)."""
-    lx, ly = lat.grid.nx * lat.hx, lat.grid.ny * lat.hy
-    g_max = cell_integral_inverse_distance(2.0 * lx, 2.0 * ly, 0.0) / (2.0 * math.pi * model.pearl_length)
-    theta_max = 1.0 / (1.0 + g_max)
+    theta_max = 1.0 / (1.0 + kernel_bound(lat.grid, model.pearl_length))
     return jnp.maximum(1, jnp.floor(theta_max * model.sigma / dt)).astype(jnp.int32)
 
 
@@ -161,16 +174,15 @@ def run_screened(state, model, lat: Lattice, dt, n_steps, t0=0.0, block=None):
 
     frozen = model.with_vector_potential(FROZEN)
     kernel = film_kernel(model, lat)
-    ux, uy = model.unit_potential(lat)
     k = relaxation_block(model, lat, dt) if block is None else jnp.asarray(block, jnp.int32)
     k = jnp.minimum(k, jnp.maximum(n_steps, 1))
 
     def advance(s, t_start, m):
         s = run_frozen(s, frozen, lat, dt, m, t_start)
+        t_end = t_start + m * dt
         jx, jy = supercurrent(s, lat)
-        h = model.field(t_start + m * dt)
-        ix, iy = relax_induced(s.ax - h * ux, s.ay - h * uy, jx, jy, kernel, lat, m * dt, model.sigma)
-        return s.replace(ax=ix + h * ux, ay=iy + h * uy)
+        ix, iy = induced_link_phases(s, model, lat, t_end)
+        return with_induced(s, *relax_induced(ix, iy, jx, jy, kernel, lat, m * dt, model.sigma), model, lat, t_end)
 
     def multirate(s):
         n_blocks, rest = n_steps // k, n_steps % k
@@ -184,5 +196,6 @@ def run_screened(state, model, lat: Lattice, dt, n_steps, t0=0.0, block=None):
     return jax.lax.cond(k > 1, multirate, per_step, state)
 
 
-__all__ = ["film_kernel", "relaxation_block", "run_screened", "require_film_grid", "induced_potential", "relax_induced", "induced_rate",
+__all__ = ["film_kernel", "relaxation_block", "run_screened", "require_film_grid", "induced_potential",
+           "induced_link_phases", "with_induced", "relax_induced", "induced_rate",
            "sheet_current_of", "magnetic_energy", "kernel_bound", "screening_time_step_limit"]

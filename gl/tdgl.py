@@ -33,6 +33,7 @@ from .kernel import run_frozen, run_full
 from .lattice import Lattice, bwd
 from .model import Model, condensation_factor, psi_rate, rate_scale
 from .operators import covariant_laplacian, curl_field, supercurrent
+from .screening import induced_link_phases  # noqa: F401  (gl.tdgl.induced_link_phases, kept public)
 from .state import State
 
 #: fraction of the stability limit used as default time step
@@ -61,13 +62,6 @@ def electric_potential(state: State, model: Model, lat: Lattice, injection=None)
     return solve_poisson_neumann(src / model.sigma, eig)
 
 
-def induced_link_phases(state: State, model: Model, lat: Lattice, t=0.0):
-    """The film's own part A_K = A − H(t)·A_unit of the state's link phases (:data:`~gl.model.PEARL`), (nx, ny) each."""
-    ux, uy = unit_potential(model, lat)
-    h = model.field(t)
-    return state.ax - h * ux, state.ay - h * uy
-
-
 def rhs(state: State, model: Model, lat: Lattice, t=0.0, mu=None, kernel=None) -> State:
     """Time derivatives (∂t ψ, ∂t a_x, ∂t a_y) at time ``t`` [t0], as a :class:`State`.
 
@@ -93,7 +87,7 @@ def rhs(state: State, model: Model, lat: Lattice, t=0.0, mu=None, kernel=None) -
             dax, day = rate * ux, rate * uy
         if model.screened_film:
             kernel = screening.film_kernel(model, lat) if kernel is None else kernel
-            ix, iy = induced_link_phases(state, model, lat, t)
+            ix, iy = screening.induced_link_phases(state, model, lat, t)
             jx, jy = supercurrent(state, lat)
             rx, ry = screening.induced_rate(ix, iy, jx, jy, kernel, lat, model.sigma)
             dax, day = dax + rx, day + ry
@@ -198,12 +192,10 @@ def euler_step(state: State, model: Model, lat: Lattice, t, dt, mu=None, kernel=
     if model.screened_film:
         # A_K ← (1 − θ)A_K + θ G·J_s (gl.screening, Eq. 3), then the applied part at t + dt
         kernel = screening.film_kernel(model, lat) if kernel is None else kernel
-        ix, iy = induced_link_phases(state, model, lat, t)
+        ix, iy = screening.induced_link_phases(state, model, lat, t)
         jx, jy = supercurrent(state, lat)
         ix, iy = screening.relax_induced(ix, iy, jx, jy, kernel, lat, dt, model.sigma)
-        ux, uy = unit_potential(model, lat)
-        h = model.field(t + dt)
-        return State(psi, ix + h * ux, iy + h * uy)
+        return screening.with_induced(state.replace(psi=psi), ix, iy, model, lat, t + dt)
     if model.frozen:
         if model.applied_field.is_constant:
             return state.replace(psi=psi)

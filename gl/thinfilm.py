@@ -52,6 +52,7 @@ from jax.scipy.sparse.linalg import cg
 
 from .errors import ParameterError, require_positive
 from .geometry import Grid
+from .sharding import replicated
 
 
 def _require_open(grid: Grid):
@@ -174,7 +175,7 @@ def potential_kernel(grid: Grid, pearl_length, height=0.0, spacing=None):
     """rfft2 of :func:`green_function`: complex, shape (2nx, ny + 1). Compute once per grid,
     Pearl length and height, and pass as ``kernel=`` to the functions below (traced inputs
     allowed)."""
-    return jnp.fft.rfft2(green_function(grid, pearl_length, height, spacing))
+    return jnp.fft.rfft2(replicated(green_function(grid, pearl_length, height, spacing)))
 
 
 def _convolve(f, kernel, grid: Grid, name: str = "j"):
