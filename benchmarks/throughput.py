@@ -21,9 +21,14 @@ output names.
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
+import os
 import platform
+import sys
 import time
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -53,89 +58,91 @@ def bandwidth(n_bytes=1 << 29):
     return 2 * n_bytes / _median_time(run, 5) / 1e9
 
 
-def uniform_links(grid, applied_field, real, gauge="landau_x"):
-    """:class:`gl.kernel.Links` of a constant uniform field H in ``gauge``, compact (a row and/or a
-    column), padded by one ghost layer: what ``gl.kernel.run_frozen`` builds for a
-    :data:`gl.model.UNIFORM` model with a constant field, from public functions only (open edges)."""
-    from gl.gauge import unit_field_link_phases
-    from gl.kernel import Links
-
-    ux, uy = unit_field_link_phases(grid, gauge, real)
-
-    def pad(a):
-        widths = ((0, 0), (1, 1)) if a.shape[0] == 1 else ((1, 1), (0, 0)) if a.shape[1] == 1 else ((1, 1), (1, 1))
-        return jnp.pad(a, widths)
-
-    def link(a):
-        return (None, None) if a is None else (pad(jnp.cos(applied_field * a)), pad(-jnp.sin(applied_field * a)))
-
-    (xr, xi), (yr, yi) = link(ux), link(uy)
-    if xr is None:
-        raise ValueError("a uniform-field gauge with no x-link phases is not used here")
-    return Links(xr, xi, yr, yi)
+def _load_tree_as(name: str, tree: Path):
+    """Import the ``gl`` package of the checkout ``tree`` under the module name ``name``."""
+    spec = importlib.util.spec_from_file_location(name, tree / "gl" / "__init__.py",
+                                                  submodule_search_locations=[str(tree / "gl")])
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
 
 
-def _frozen_rate(n, real, steps):
-    from gl.geometry import Grid
-    from gl.kernel import frozen_steps, pack
-    from gl.lattice import make_lattice
-    from gl.model import UNIFORM, make_model
+def _mods(pkg, *names):
+    return [importlib.import_module(f"{pkg}.{name}") for name in names]
 
-    grid = Grid(n, n, 0.5, 0.5)
-    lat = make_lattice(grid, dtype=real)
-    model = make_model(2.0, 0.1, vector_potential=UNIFORM, gauge="landau_x", dtype=real)
-    field, site = pack(lat.site.astype(jnp.result_type(real, jnp.complex64)), lat)
-    links = uniform_links(grid, 0.1, real)
+
+def frozen_call(n, real, steps, pkg="gl"):
+    """A zero-argument callable running ``steps`` frozen-A steps of ``pkg.kernel.frozen_steps`` on an
+    n×n donated buffer: a UNIFORM model, constant H = 0.1 B_c2 in the Landau gauge, its compact
+    link row built once as ``run_frozen`` does (open edges)."""
+    geometry, kernel, lattice, model_mod, gauge = _mods(pkg, "geometry", "kernel", "lattice", "model", "gauge")
+    grid = geometry.Grid(n, n, 0.5, 0.5)
+    lat = lattice.make_lattice(grid, dtype=real)
+    model = model_mod.make_model(2.0, 0.1, vector_potential=model_mod.UNIFORM, gauge="landau_x", dtype=real)
+    field, site = kernel.pack(lat.site.astype(jnp.result_type(real, jnp.complex64)), lat)
+    ux, _ = gauge.unit_field_link_phases(grid, "landau_x", real)
+    row = jnp.pad(0.1 * ux, ((0, 0), (1, 1)))
+    links = kernel.Links(jnp.cos(row), -jnp.sin(row), None, None)
     hold = {"f": field}
     h, eps, t0, dt = (jnp.asarray(v, real) for v in (0.5, 1.0, 0.0, 0.01 * 5.79))
 
     def run():
-        hold["f"] = frozen_steps(hold["f"], site, eps, links, None, model, h, h, t0, dt, steps)
+        hold["f"] = kernel.frozen_steps(hold["f"], site, eps, links, None, model, h, h, t0, dt, steps)
         hold["f"].block_until_ready()
 
-    t = _median_time(run)
-    return n * n * steps / t
+    return run
 
 
-def _full_rate(n, real, steps):
-    from gl.gauge import applied_link_phases
-    from gl.geometry import Grid
-    from gl.kernel import full_steps, pack_full
-    from gl.lattice import make_lattice
-    from gl.model import BULK, make_model
-    from gl.state import uniform_state
-    from gl.tdgl import check_time_step
-
-    grid = Grid(n, n, 0.5, 0.5)
-    lat = make_lattice(grid, dtype=real)
-    model = make_model(2.0, 0.1, vector_potential=BULK, dtype=real)
-    fields, site, plaquette = pack_full(uniform_state(lat, *applied_link_phases(grid, 0.1, dtype=real)), lat)
-    dt = check_time_step(None, grid, model)
+def full_call(n, real, steps, pkg="gl"):
+    """The same for the full-A kernel ``pkg.kernel.full_steps`` (a BULK model, κ = 2)."""
+    geometry, kernel, lattice, model_mod, gauge, state, tdgl = _mods(pkg, "geometry", "kernel", "lattice", "model",
+                                                                      "gauge", "state", "tdgl")
+    grid = geometry.Grid(n, n, 0.5, 0.5)
+    lat = lattice.make_lattice(grid, dtype=real)
+    model = model_mod.make_model(2.0, 0.1, vector_potential=model_mod.BULK, dtype=real)
+    fields, site, plaquette = kernel.pack_full(state.uniform_state(lat, *gauge.applied_link_phases(grid, 0.1, dtype=real)),
+                                               lat)
+    dt = tdgl.check_time_step(None, grid, model)
     h, eps, t0, dt = (jnp.asarray(v, real) for v in (0.5, 1.0, 0.0, dt))
     hold = {"f": fields}
 
     def run():
-        hold["f"] = full_steps(hold["f"], site, plaquette, eps, model, h, h, t0, dt, steps)
+        hold["f"] = kernel.full_steps(hold["f"], site, plaquette, eps, model, h, h, t0, dt, steps)
         hold["f"].block_until_ready()
 
-    return n * n * steps / _median_time(run)
+    return run
+
+
+def _timed(run):
+    t = time.perf_counter()
+    run()
+    return time.perf_counter() - t
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--sizes", type=int, nargs="+", default=[128, 256, 512, 1024, 2048, 4096, 8192])
-    p.add_argument("--full-a-max", type=int, default=8192, help="largest n for the full-A kernel")
+    p.add_argument("--sizes", type=int, nargs="+", default=[512, 1024, 2048, 4096])
+    p.add_argument("--full-a-max", type=int, default=4096, help="largest n for the full-A kernel")
     p.add_argument("--site-updates", type=float, default=4e8, help="site-updates per timed call (sets the steps)")
+    p.add_argument("--old", default=None, help="a checkout of the code before a change: timed beside this one, "
+                                                "calls interleaved old, new, new, old, …")
+    p.add_argument("--pairs", type=int, default=3, help="timed calls per code and case (pairs with --old)")
     p.add_argument("--out", default="benchmarks/throughput.json")
     args = p.parse_args(argv)
     jax.config.update("jax_enable_x64", True)
     from gl.kernel import FULL_REALS_PER_SITE_UPDATE, site_bytes
 
+    codes = {"new": "gl"}
+    if args.old:
+        _load_tree_as("gl_old", Path(args.old))
+        codes = {"old": "gl_old", "new": "gl"}
     bw = bandwidth()
     device = f"{jax.devices()[0].device_kind} ({platform.processor() or platform.machine()}, {jax.device_count()} device(s))"
     rows = []
-    print(f"device: {device}; measured bandwidth {bw:.1f} GB/s")
-    print(f"{'n':>6} {'dtype':>10} {'mode':>8} {'steps':>6} {'Msite/s':>9} {'B/site':>7} {'GB/s':>7} {'of bw':>6}")
+    print(f"device: {device}; measured bandwidth {bw:.1f} GB/s; load average {os.getloadavg()[0]:.2f}")
+    print(f"{'n':>6} {'dtype':>10} {'mode':>8} {'steps':>6} " + " ".join(f"{c + ' M/s':>10} {'of bw':>6}" for c in codes)
+          + ("  new/old" if args.old else ""))
     for n in args.sizes:
         for real in (jnp.float32, jnp.float64):
             for frozen in (True, False):
@@ -143,18 +150,33 @@ def main(argv=None):
                     continue
                 r = jnp.dtype(real).itemsize
                 steps = max(2, int(args.site_updates / (n * n) / (1 if frozen else 4)) // 2 * 2)
-                rate = (_frozen_rate if frozen else _full_rate)(n, real, steps)
+                calls = {c: (frozen_call if frozen else full_call)(n, real, steps, pkg) for c, pkg in codes.items()}
+                for run in calls.values():       # compile, then warm up
+                    run()
+                    run()
+                times = {c: [] for c in codes}
+                order = list(codes)
+                for k in range(args.pairs):
+                    for c in (order if k % 2 == 0 else order[::-1]):
+                        times[c].append(_timed(calls[c]))
                 bytes_per = site_bytes(real) if frozen else FULL_REALS_PER_SITE_UPDATE * r
-                gbs = rate * bytes_per / 1e9
-                rows.append({"n": n, "dtype": "complex64" if real == jnp.float32 else "complex128",
-                             "mode": "frozen_A" if frozen else "full_A", "steps_per_call": steps,
-                             "site_updates_per_s": rate, "bytes_per_site_update": bytes_per, "GB_per_s": gbs,
-                             "fraction_of_bandwidth": gbs / bw})
-                row = rows[-1]
-                print(f"{n:>6} {row['dtype']:>10} {row['mode']:>8} {steps:>6} {rate / 1e6:>9.1f} {bytes_per:>7} "
-                      f"{gbs:>7.2f} {gbs / bw:>6.1%}", flush=True)
+                row = {"n": n, "dtype": "complex64" if real == jnp.float32 else "complex128",
+                       "mode": "frozen_A" if frozen else "full_A", "steps_per_call": steps, "bytes_per_site_update": bytes_per}
+                text = f"{n:>6} {row['dtype']:>10} {row['mode']:>8} {steps:>6} "
+                for c in codes:
+                    rate = n * n * steps / float(np.median(times[c]))
+                    row[f"{c}_site_updates_per_s"] = rate
+                    row[f"{c}_fraction_of_bandwidth"] = rate * bytes_per / 1e9 / bw
+                    row[f"{c}_times_s"] = times[c]
+                    text += f"{rate / 1e6:>10.1f} {rate * bytes_per / 1e9 / bw:>6.1%} "
+                if args.old:
+                    ratios = [o / w for o, w in zip(times["old"], times["new"])]
+                    row["new_over_old"] = float(np.median(ratios))
+                    text += f" {row['new_over_old']:>7.2f}"
+                rows.append(row)
+                print(text, flush=True)
     with open(args.out, "w") as fh:
-        json.dump({"device": device, "bandwidth_GB_per_s": bw, "rows": rows}, fh, indent=2)
+        json.dump({"device": device, "bandwidth_GB_per_s": bw, "old_tree": args.old, "rows": rows}, fh, indent=2)
     print(f"written {args.out}")
 
 

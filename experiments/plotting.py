@@ -115,7 +115,7 @@ def plot_currents(jx, jy, lat: Lattice, path, title: str = "") -> Path:
     mag = np.hypot(jx, jy)
     fig, ax = plt.subplots(figsize=(6.2, 5.2))
     _image(ax, mag, lat, "inferno", "|J_s| / J0", mask=lat.site)
-    ax.streamplot(lat.grid.x(), lat.grid.y(), jx.T, jy.T, color="white", density=1.6, linewidth=0.6, arrowsize=0.6)
+    ax.streamplot(lat.grid.x(), lat.grid.y(), jx.T, jy.T, color="white", density=1.2, linewidth=0.6, arrowsize=0.6)
     ax.set_xlim(_extent(lat)[:2])
     ax.set_ylim(_extent(lat)[2:])
     ax.set_title(title or "supercurrent")

@@ -20,23 +20,50 @@ from .boundary import field_excess
 from .gauge import magnetic_field
 from .lattice import Lattice
 from .model import Model, condensation_density
-from .operators import covariant_differences
+from .lattice import fwd
 from .screening import film_kernel, induced_link_phases, magnetic_energy, sheet_current_of
 from .state import State
 
 
-def free_energy_terms(state: State, model: Model, lat: Lattice, t=0.0) -> dict:
+def link_factors(ax, ay):
+    """(Re U_x, Im U_x, Re U_y, Im U_y) of the link variables U = exp(−i a), each (nx, ny) real.
+
+    The kinetic term needs only these; a minimizer with A frozen computes them once
+    (``free_energy_terms(..., links=)``) instead of at every evaluation."""
+    return jnp.cos(ax), -jnp.sin(ax), jnp.cos(ay), -jnp.sin(ay)
+
+
+def kinetic_sum(re, im, links, lat: Lattice):
+    """Σ over the material's links of |U ψ_j − ψ_i|²/h² (Gropp et al., Eq. 3.7), in real arithmetic.
+
+    Args:
+        re, im: Re ψ and Im ψ on the nodes, (nx, ny), zero off the material.
+        links: :func:`link_factors` of the link phases.
+    Returns:
+        The sum (scalar, per ξ² of area: multiply by hx·hy for the energy).
+    """
+    total = 0.0
+    for axis, h, mask, (ur, ui) in ((0, lat.hx, lat.link_x, links[:2]), (1, lat.hy, lat.link_y, links[2:])):
+        rn, in_ = fwd(re, axis), fwd(im, axis)
+        dr = mask * (ur * rn - ui * in_ - re)
+        di = mask * (ur * in_ + ui * rn - im)
+        total = total + jnp.sum(dr * dr + di * di) / h ** 2
+    return total
+
+
+def free_energy_terms(state: State, model: Model, lat: Lattice, t=0.0, links=None) -> dict:
     """Condensation, kinetic and field parts of the free energy at time ``t`` [t0] (scalars).
 
     Units: (B_c²/μ0) ξ² d, i.e. the area integral of f in ξ² (per film thickness d, or per
-    unit length of a cylinder). ``t`` enters through ε(r, t) and H(t).
+    unit length of a cylinder). ``t`` enters through ε(r, t) and H(t). ``links``: the state's
+    :func:`link_factors`, when the caller has them (A frozen); computed from the state otherwise.
     """
     area = lat.hx * lat.hy
-    psi = state.psi * lat.site
-    n = jnp.real(psi * jnp.conj(psi))
-    dx, dy, _, _ = covariant_differences(psi, state.ax, state.ay, lat)
+    re, im = jnp.real(state.psi) * lat.site, jnp.imag(state.psi) * lat.site
+    n = re * re + im * im
     condensation = area * jnp.sum(lat.site * condensation_density(n, model.condensation_coefficient(t)))
-    kinetic = area * jnp.sum(jnp.abs(dx) ** 2 / lat.hx ** 2 + jnp.abs(dy) ** 2 / lat.hy ** 2)
+    links = link_factors(state.ax, state.ay) if links is None else links
+    kinetic = area * kinetic_sum(re, im, links, lat)
     if model.screened_film:
         field = film_field_energy(state, model, lat, t)
     else:

@@ -120,6 +120,7 @@ def plaquette_flux(ax, ay):
     return raw - 2.0 * np.pi * jnp.round(raw / (2.0 * np.pi))
 
 
+@jax.jit
 def magnetic_field(state: State, lat: Lattice):
     """B_z on plaquettes [B_c2], (nx, ny); 0 on plaquettes outside the computational box."""
     return plaquette_flux(state.ax, state.ay) / (lat.hx * lat.hy) * lat.plaquette

@@ -174,14 +174,76 @@ def _driven_links(links: Links | None, unit, dh) -> Links:
     return Links(xr, xi, yr, yi)
 
 
-def _two_step_loop(step, state, n_steps):
-    """``n_steps`` applications of ``step(state, k)`` (k the step index), two per loop iteration
-    behind an optimization barrier so XLA alternates two buffers instead of copying each step."""
-    def two(k, f):
-        return step(jax.lax.optimization_barrier(step(f, 2 * k)), 2 * k + 1)
+def _write_interior(buffer, interior, periodic):
+    """``buffer`` with its interior replaced by ``interior`` (k, nx, ny) and, along periodic axes, its
+    ghost layers refreshed from the new edges; open-edge ghosts are left as they are (zero).
 
-    state = jax.lax.fori_loop(0, n_steps // 2, two, state)
-    return jax.lax.cond(n_steps % 2 == 1, lambda f: step(f, n_steps - 1), lambda f: f, state)
+    ``buffer`` is dead afterwards, so XLA writes in place: no padded copy of the state is made."""
+    new = jax.lax.dynamic_update_slice(buffer, interior.astype(buffer.dtype), (0, 1, 1))
+    if periodic[0]:
+        new = new.at[:, 0, :].set(new[:, -2, :]).at[:, -1, :].set(new[:, 1, :])
+    if periodic[1]:
+        new = new.at[:, :, 0].set(new[:, :, -2]).at[:, :, -1].set(new[:, :, 1])
+    return new
+
+
+def _two_step_loop(interior_step, state, n_steps, periodic):
+    """``n_steps`` applications of ``interior_step(state, k)`` (k the step index; it returns the new
+    interior, (k, nx, ny)) to the padded ``state``.
+
+    Each new interior is written into the buffer of the state from the step before last, whose
+    ghosts already hold what they must (zero across open edges), instead of padding a new array;
+    two steps per loop iteration, behind an optimization barrier, so XLA alternates the two buffers
+    without copying."""
+    def step(scratch, current, k):
+        return _write_interior(scratch, interior_step(current, k), periodic)
+
+    def two(k, carry):
+        scratch, current = carry
+        mid = jax.lax.optimization_barrier(step(scratch, current, 2 * k))
+        return mid, step(current, mid, 2 * k + 1)
+
+    scratch = jnp.copy(state)
+    scratch, state = jax.lax.fori_loop(0, n_steps // 2, two, (scratch, state))
+    return jax.lax.cond(n_steps % 2 == 1, lambda s, f: step(s, f, n_steps - 1), lambda s, f: f, scratch, state)
+
+
+def _two_pi_parts(dtype):
+    """2π = c1 + c2 + c3 in ``dtype`` with c1 of half the mantissa, so that k·c1 is exact for the
+    k a phase reduction meets (Cody–Waite reduction)."""
+    bits = np.finfo(dtype).nmant // 2
+    two_pi = 2.0 * np.pi
+    exp = np.floor(np.log2(two_pi))
+    c1 = np.floor(two_pi * 2.0 ** (bits - exp)) / 2.0 ** (bits - exp)
+    c2 = float(np.asarray(two_pi - c1, dtype))
+    c3 = 2.4492935982947064e-16 + (two_pi - c1 - c2)   # 2π − float64(2π), plus what c2 dropped
+    return c1, c2, c3
+
+
+def sincos(a):
+    """(sin a, cos a) of real ``a`` (any shape) by a polynomial, for the fused full-A step.
+
+    XLA's CPU sine and cosine cost about 20 ns per element, more than the rest of the step; here
+    a is reduced to r ∈ [−π, π] (Cody–Waite: 2π in three parts, so the reduction stays exact for
+    the unwrapped phases of an evolving A), the Taylor series is summed at r/4 ∈ [−π/4, π/4] (to
+    x¹⁵ in float64, truncation < 5e-17; to x⁹ in float32, < 2e-9) and the double-angle formulas
+    sin 2x = 2 sin x cos x, cos 2x = 1 − 2 sin² x are applied twice. Agrees with the library sine
+    and cosine to a few units of round-off (tests/test_kernel.py)."""
+    f64 = jnp.dtype(a.dtype) == jnp.float64
+    terms = 8 if f64 else 5
+    c1, c2, c3 = _two_pi_parts(np.float64 if f64 else np.float32)
+    k = jnp.round(a * (0.5 / np.pi))
+    r = ((a - k * c1) - k * c2) - k * c3
+    x = 0.25 * r
+    x2 = x * x
+    s = c = 1.0
+    for j in range(terms, 0, -1):      # Horner in x²: sin x / x = Σ (−x²)^j/(2j+1)!, cos x = Σ (−x²)^j/(2j)!
+        s = 1.0 - x2 * s / ((2 * j) * (2 * j + 1))
+        c = 1.0 - x2 * c / ((2 * j - 1) * (2 * j))
+    s = x * s
+    for _ in range(2):
+        s, c = 2.0 * s * c, 1.0 - 2.0 * s * s
+    return s, c
 
 
 def _condensation_at(eps, model: Model, t):
@@ -212,11 +274,10 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
     def step(f, k):
         t = t0 + k * dt
         ln = links if unit is None else _driven_links(links, unit, model.field(t) - h_ref)
-        new = _psi_update(f[0], f[1], site, _condensation_at(eps, model, t), ln, hx, hy, dt, model)
-        return _with_ghosts(jnp.stack(new).astype(f.dtype), periodic)
+        return jnp.stack(_psi_update(f[0], f[1], site, _condensation_at(eps, model, t), ln, hx, hy, dt, model))
 
     h_ref = 0.0 if links is None else model.field(t0)
-    return _two_step_loop(step, field, n_steps)
+    return _two_step_loop(step, field, n_steps, periodic)
 
 
 def _kernel_eps(model: Model, lat: Lattice, dtype):
@@ -291,16 +352,36 @@ def unpack_full(fields):
     return jax.lax.complex(f[0], f[1]), f[2], f[3]
 
 
-def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, periodic):
-    """One Euler step of ψ and the link phases (A evolving) at time ``t``."""
+def _shifted(a, di, dj):
+    """The padded array ``a`` read at the interior nodes moved by (di, dj) ∈ {−1, 0, 1}²."""
+    nx, ny = a.shape[-2] - 2, a.shape[-1] - 2
+    return a[..., 1 + di:1 + di + nx, 1 + dj:1 + dj + ny]
+
+
+def _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, di, dj):
+    """B − H on the plaquettes whose lower-left corners are the interior nodes moved by (di, dj),
+    from the padded link phases: the compact flux a_x + a_y(→x) − a_x(→y) − a_y wrapped into
+    (−π, π] as :func:`gl.gauge.plaquette_flux`, zero outside the box (:func:`gl.boundary.field_excess`)."""
+    flux = (_shifted(ax, di, dj) + _shifted(ay, di + 1, dj) - _shifted(ax, di, dj + 1) - _shifted(ay, di, dj))
+    flux = flux - 2.0 * np.pi * jnp.round(flux * (0.5 / np.pi))
+    pl = _shifted(plaquette, di, dj)
+    return field_excess(flux / (hx * hy) * pl, h_applied, pl)
+
+
+def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt):
+    """New interior (4, nx, ny) of ψ and the link phases after one Euler step (A evolving) at time ``t``.
+
+    Nothing is materialized between the read of the padded state and the write of the new
+    interior: the link variables (by :func:`sincos`) and the plaquette field are recomputed where
+    each is used, which on a CPU costs less than storing and re-reading them."""
     r, i, ax, ay = fields[0], fields[1], fields[2], fields[3]
-    # link variables and the plaquette field once per step: XLA would otherwise recompute the
-    # cosines for each neighbour that reads them
-    links = jax.lax.optimization_barrier(Links(jnp.cos(ax), -jnp.sin(ax), jnp.cos(ay), -jnp.sin(ay)))
-    flux = ax[_C] + ay[_XP] - ax[_YP] - ay[_C]
-    flux = flux - 2.0 * np.pi * jnp.round(flux / (2.0 * np.pi))       # compact field, as gl.gauge
-    pl = plaquette[_C]
-    b = jax.lax.optimization_barrier(_with_ghosts(field_excess(flux / (hx * hy) * pl, model.field(t), pl), periodic))
+    sx, cx = sincos(ax)
+    sy, cy = sincos(ay)
+    links = Links(cx, -sx, cy, -sy)
+    h_applied = model.field(t)
+    b_c = _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, 0, 0)
+    b_ym = _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, 0, -1)
+    b_xm = _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, -1, 0)
     nr, ni = _psi_update(r, i, site, _condensation_at(eps, model, t), links, hx, hy, dt, model)
     rc, ic = r[_C], i[_C]
 
@@ -309,13 +390,13 @@ def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, period
 
     jx = current(links.x_re[_C], links.x_im[_C], r[_XP], i[_XP], hx)
     jy = current(links.y_re[_C], links.y_im[_C], r[_YP], i[_YP], hy)
-    curl_x = (b[_C] - b[_YM]) / hy                                      # ∂_y B on x-links
-    curl_y = -(b[_C] - b[_XM]) / hx                                     # −∂_x B on y-links
+    curl_x = (b_c - b_ym) / hy                                          # ∂_y B on x-links
+    curl_y = -(b_c - b_xm) / hx                                         # −∂_x B on y-links
     rate_a = dt / model.sigma
     k2 = model.kappa ** 2
     nax = ax[_C] + rate_a * hx * (jx - k2 * curl_x)
     nay = ay[_C] + rate_a * hy * (jy - k2 * curl_y)
-    return _with_ghosts(jnp.stack([nr, ni, nax, nay]).astype(fields.dtype), periodic)
+    return jnp.stack([nr, ni, nax, nay])
 
 
 @functools.partial(jax.jit, static_argnames=("periodic",), donate_argnums=(0,))
@@ -333,8 +414,8 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
         eps: ε(r) as in :func:`frozen_steps`. model: the :class:`~gl.model.Model`.
         hx, hy [ξ], t0, dt [t0]: traced scalars. n_steps: traced int. periodic: static.
     """
-    step = lambda f, k: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt, periodic)
-    return _two_step_loop(step, fields, n_steps)
+    step = lambda f, k: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt)
+    return _two_step_loop(step, fields, n_steps, periodic)
 
 
 def run_full(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=None):

@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import optax
 import optax.tree_utils as otu
 
-from .energy import free_energy, free_energy_terms
+from .energy import free_energy_terms, link_factors
 from .errors import ParameterError
 from .lattice import Lattice
 from .model import FROZEN, Model
@@ -50,25 +50,32 @@ def _current_scale(model: Model, lat: Lattice):
     return jnp.sqrt(model.pearl_length / (h * lat.hx * lat.hy))
 
 
-def _to_vars(state: State, model: Model, lat: Lattice) -> dict:
-    v = {"re": jnp.real(state.psi), "im": jnp.imag(state.psi)}
+def _to_vars(state: State, model: Model, lat: Lattice):
+    """The free variables as one real array, (2, nx, ny) = (Re ψ, Im ψ), or (4, nx, ny) with
+    (a_x, a_y) for an evolving A or the scaled sheet current (s_x, s_y) of a PEARL film: one leaf,
+    so each of L-BFGS's vector operations is one array operation."""
+    v = [jnp.real(state.psi), jnp.imag(state.psi)]
     if model.screened_film:
         # the sheet current of a stationary state is its supercurrent (gl/screening.py, Eq. 2)
         jx, jy = supercurrent(state, lat)
         scale = _current_scale(model, lat)
-        v.update(sx=jx * lat.link_x / scale, sy=jy * lat.link_y / scale)
+        v += [jx * lat.link_x / scale, jy * lat.link_y / scale]
     elif not model.frozen:
-        v.update(ax=state.ax, ay=state.ay)
-    return v
+        v += [state.ax, state.ay]
+    return jnp.stack(v).astype(state.ax.dtype)
 
 
-def _energy_and_state(v: dict, template: State, model: Model, lat: Lattice, t, kernel):
-    psi = (v["re"] + 1j * v["im"]).astype(template.psi.dtype) * lat.site
+def _energy_and_state(v, template: State, model: Model, lat: Lattice, t, kernel, links):
+    psi = (v[0] + 1j * v[1]).astype(template.psi.dtype) * lat.site
     if not model.screened_film:
-        state = State(psi=psi, ax=v.get("ax", template.ax), ay=v.get("ay", template.ay))
-        return free_energy(state, model, lat, t), state
+        if model.frozen:
+            state = State(psi=psi, ax=template.ax, ay=template.ay)
+        else:
+            state = State(psi=psi, ax=v[2], ay=v[3])
+        terms = free_energy_terms(state, model, lat, t, links=links)
+        return terms["condensation"] + terms["kinetic"] + terms["field"], state
     scale = _current_scale(model, lat)
-    kx, ky = scale * v["sx"] * lat.link_x, scale * v["sy"] * lat.link_y
+    kx, ky = scale * v[2] * lat.link_x, scale * v[3] * lat.link_y
     ix, iy = induced_potential(kx, ky, kernel, lat)
     state = with_induced(State(psi=psi, ax=ix, ay=iy), ix, iy, model, lat, t)
     terms = free_energy_terms(state, model.replace(vector_potential=FROZEN), lat, t)
@@ -78,7 +85,9 @@ def _energy_and_state(v: dict, template: State, model: Model, lat: Lattice, t, k
 @functools.partial(jax.jit, static_argnames=("memory_size",))
 def _lbfgs(state, model, lat, tol, max_iter, t, memory_size):
     kernel = film_kernel(model, lat) if model.screened_film else None
-    energy = lambda v: _energy_and_state(v, state, model, lat, t, kernel)[0]
+    # A frozen: the link variables are the same at every evaluation, computed once here
+    links = link_factors(state.ax, state.ay) if model.frozen and not model.screened_film else None
+    energy = lambda v: _energy_and_state(v, state, model, lat, t, kernel, links)[0]
     opt = optax.lbfgs(memory_size=memory_size)
     value_and_grad = optax.value_and_grad_from_state(energy)
 
@@ -98,7 +107,7 @@ def _lbfgs(state, model, lat, tol, max_iter, t, memory_size):
     init = (v0, opt.init(v0), otu.tree_norm(jax.grad(energy)(v0)), jnp.asarray(0))
     v, _, _, it = jax.lax.while_loop(keep_going, step, init)
     value, grad = jax.value_and_grad(energy)(v)
-    return _energy_and_state(v, state, model, lat, t, kernel)[1], value, otu.tree_norm(grad), it
+    return _energy_and_state(v, state, model, lat, t, kernel, links)[1], value, otu.tree_norm(grad), it
 
 
 def minimize(state: State, model: Model, lat: Lattice, *, tol: float = 1e-8, max_iter: int = 5000,

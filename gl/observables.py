@@ -7,6 +7,7 @@ of Φ0 (F. London, *Superfluids* I (1950); lattice form: Kato, Enomoto and Maeka
 """
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -26,11 +27,13 @@ def _require_shape(state: State, lat: Lattice) -> None:
         raise ParameterError(f"parameter 'state' does not fit the lattice: {bad} but the lattice is {lat.shape}")
 
 
+@jax.jit
 def density(state: State) -> jnp.ndarray:
     """Superfluid density |ψ|², (nx, ny), units of ψ∞²."""
     return jnp.abs(state.psi) ** 2
 
 
+@jax.jit
 def phase(state: State) -> jnp.ndarray:
     """Phase arg ψ ∈ (−π, π], (nx, ny) (gauge dependent; for plots)."""
     return jnp.angle(state.psi)
@@ -44,6 +47,7 @@ def link_phase_differences(state: State):
     return tx, ty
 
 
+@jax.jit
 def vorticity(state: State, lat: Lattice) -> jnp.ndarray:
     """Winding number of every plaquette, (nx, ny) integer-valued floats.
 
@@ -114,12 +118,14 @@ def fluxoid(state: State, lat: Lattice, region_plaquettes) -> dict:
             "supercurrent_term": float(current_term / TWO_PI)}
 
 
+@jax.jit
 def current_on_nodes(state: State, lat: Lattice):
     """Supercurrent (Jx, Jy) averaged from links onto nodes, each (nx, ny) [J0] (for plots)."""
     jx, jy = supercurrent(state, lat)
     return 0.5 * (jx + bwd(jx, 0)), 0.5 * (jy + bwd(jy, 1))
 
 
+@jax.jit
 def magnetic_moment(state: State, lat: Lattice, spacing=None) -> jnp.ndarray:
     """Magnetic moment of the supercurrents, m_z = ½ Σ (r × J)_z hx hy [J0 ξ³ per unit thickness].
 

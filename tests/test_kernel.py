@@ -82,3 +82,35 @@ def test_uniform_links_equal_the_state_links_of_the_same_field():
     a = run_steps(s0, make_model(2.0, H, vector_potential=UNIFORM), lat, 0.01, 36)
     b = run_steps(s0, make_model(2.0, H, vector_potential=FROZEN), lat, 0.01, 36)
     assert _max(a.psi, b.psi) < 1e-13
+
+
+@pytest.mark.parametrize("dtype, tol", [(jnp.float64, 2e-15), (jnp.float32, 6e-8)])
+def test_polynomial_sincos_of_the_full_a_step(dtype, tol):
+    """gl.kernel.sincos (Cody–Waite reduction, Taylor series at a/4, two double-angle steps) equals
+    the float64 library sine and cosine of the same stored argument to a few units of round-off
+    (float64: ulp 1.1e-16; float32: 6e-8), for phases from −1000 to 1000: an evolving A's link
+    phases are not wrapped, so the reduction must stay exact far from 0."""
+    from gl.kernel import sincos
+
+    a = np.concatenate([np.linspace(-7.0, 7.0, 20001), np.random.default_rng(4).uniform(-1000.0, 1000.0, 20000)])
+    stored = np.asarray(jnp.asarray(a, dtype), np.float64)
+    s, c = sincos(jnp.asarray(a, dtype))
+    assert np.max(np.abs(np.asarray(s, np.float64) - np.sin(stored))) <= tol
+    assert np.max(np.abs(np.asarray(c, np.float64) - np.cos(stored))) <= tol
+
+
+@pytest.mark.parametrize("vector_potential", [UNIFORM, BULK])
+def test_float32_kernels_agree_with_the_float32_reference(vector_potential):
+    """In float32 the fast kernels (frozen A, and A evolving with the polynomial sine and cosine)
+    stay within 1e-6 of the float32 reference step after 100 steps, relative to max |ψ| and max |a|."""
+    grid = Grid(40, 32, 0.5, 0.6)
+    lat = make_lattice(grid, Disk(8.0), dtype=jnp.float32)
+    s0 = random_state(lat, *applied_link_phases(grid, 0.3, "symmetric", dtype=jnp.float32), jax.random.PRNGKey(5), 0.5)
+    model = make_model(2.0, 0.3, vector_potential=vector_potential, gamma=2.0, dtype=jnp.float32)
+    fast = run_steps(s0, model, lat, 0.005, 100)
+    ref = reference_steps(s0, model, lat, 0.005, 100)
+    assert fast.psi.dtype == jnp.complex64
+    assert _max(ref.psi, s0.psi) > 0.05
+    assert _max(fast.psi, ref.psi) < 1e-6 * float(jnp.max(jnp.abs(ref.psi)))
+    scale = float(jnp.max(jnp.abs(ref.ax)))
+    assert _max(fast.ax, ref.ax) < 1e-6 * scale and _max(fast.ay, ref.ay) < 1e-6 * scale
