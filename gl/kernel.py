@@ -187,14 +187,27 @@ def _write_interior(buffer, interior, periodic):
     return new
 
 
-def _two_step_loop(interior_step, state, n_steps, periodic):
+def _two_step_loop(interior_step, state, n_steps, periodic, in_place=True):
     """``n_steps`` applications of ``interior_step(state, k)`` (k the step index; it returns the new
     interior, (k, nx, ny)) to the padded ``state``.
 
-    Each new interior is written into the buffer of the state from the step before last, whose
-    ghosts already hold what they must (zero across open edges), instead of padding a new array;
-    two steps per loop iteration, behind an optimization barrier, so XLA alternates the two buffers
+    ``in_place``: each new interior is written into the buffer of the state from the step before
+    last, whose ghosts already hold what they must (zero across open edges), instead of padding a
+    new array. Otherwise each step pads its interior (``with_ghosts``), a loop that XLA's CPU
+    backend splits over two threads (one per component) where it runs the in-place write on one:
+    faster for the frozen-A step in float64 from 1024² up (benchmarks/RESULTS.md, section 13).
+    Two steps per loop iteration, behind an optimization barrier, so XLA alternates two buffers
     without copying."""
+    if not in_place:
+        def padded(f, k):
+            return _with_ghosts(interior_step(f, k).astype(f.dtype), periodic)
+
+        def two_padded(k, f):
+            return padded(jax.lax.optimization_barrier(padded(f, 2 * k)), 2 * k + 1)
+
+        state = jax.lax.fori_loop(0, n_steps // 2, two_padded, state)
+        return jax.lax.cond(n_steps % 2 == 1, lambda f: padded(f, n_steps - 1), lambda f: f, state)
+
     def step(scratch, current, k):
         return _write_interior(scratch, interior_step(current, k), periodic)
 
@@ -217,7 +230,7 @@ def _two_pi_parts(dtype):
     c1 = np.floor(two_pi * 2.0 ** (bits - exp)) / 2.0 ** (bits - exp)
     c2 = float(np.asarray(two_pi - c1, dtype))
     c3 = 2.4492935982947064e-16 + (two_pi - c1 - c2)   # 2π − float64(2π), plus what c2 dropped
-    return c1, c2, c3
+    return float(c1), c2, float(c3)                     # Python floats: weakly typed, keep a's dtype
 
 
 def sincos(a):
@@ -225,23 +238,25 @@ def sincos(a):
 
     XLA's CPU sine and cosine cost about 20 ns per element, more than the rest of the step; here
     a is reduced to r ∈ [−π, π] (Cody–Waite: 2π in three parts, so the reduction stays exact for
-    the unwrapped phases of an evolving A), the Taylor series is summed at r/4 ∈ [−π/4, π/4] (to
-    x¹⁵ in float64, truncation < 5e-17; to x⁹ in float32, < 2e-9) and the double-angle formulas
-    sin 2x = 2 sin x cos x, cos 2x = 1 − 2 sin² x are applied twice. Agrees with the library sine
-    and cosine to a few units of round-off (tests/test_kernel.py)."""
+    the unwrapped phases of an evolving A), the Taylor series is summed at x = r/4 ∈ [−π/4, π/4]
+    to x¹⁵ in float64 (truncation < 5e-17), at x = r/2 to x¹³ in float32 (< 6e-8), and the
+    double-angle formulas sin 2x = 2 sin x cos x, cos 2x = 1 − 2 sin² x are applied twice, or
+    once, which doubles the round-off each time. Agrees with the library sine and cosine to 2e-15
+    in float64 and 6e-7 in float32 (a few units of the float32 round-off of r itself, 2.4e-7 near
+    π; tests/test_kernel.py)."""
     f64 = jnp.dtype(a.dtype) == jnp.float64
-    terms = 8 if f64 else 5
+    terms, doublings = (8, 2) if f64 else (7, 1)
     c1, c2, c3 = _two_pi_parts(np.float64 if f64 else np.float32)
     k = jnp.round(a * (0.5 / np.pi))
     r = ((a - k * c1) - k * c2) - k * c3
-    x = 0.25 * r
+    x = r * 0.5 ** doublings
     x2 = x * x
     s = c = 1.0
     for j in range(terms, 0, -1):      # Horner in x²: sin x / x = Σ (−x²)^j/(2j+1)!, cos x = Σ (−x²)^j/(2j)!
         s = 1.0 - x2 * s / ((2 * j) * (2 * j + 1))
         c = 1.0 - x2 * c / ((2 * j - 1) * (2 * j))
     s = x * s
-    for _ in range(2):
+    for _ in range(doublings):
         s, c = 2.0 * s * c, 1.0 - 2.0 * s * s
     return s, c
 
@@ -277,7 +292,9 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
         return jnp.stack(_psi_update(f[0], f[1], site, _condensation_at(eps, model, t), ln, hx, hy, dt, model))
 
     h_ref = 0.0 if links is None else model.field(t0)
-    return _two_step_loop(step, field, n_steps, periodic)
+    # float64 on a CPU: the padded write, which XLA spreads over two threads (see _two_step_loop)
+    in_place = not (jax.default_backend() == "cpu" and field.dtype == jnp.float64)
+    return _two_step_loop(step, field, n_steps, periodic, in_place)
 
 
 def _kernel_eps(model: Model, lat: Lattice, dtype):
