@@ -192,6 +192,10 @@ class RunFolder:
     def __init__(self, path: Path, lock, created: bool, previous: dict | None, started: float, info: dict):
         self.path, self._lock, self.created, self.previous, self.started, self.info = \
             path, lock, created, previous, started, info
+        # what the folder held when this run started: a file counts as written by the run only if it
+        # is new or its modification time or size changed (a time window alone misjudged files a
+        # run finished milliseconds before this one started)
+        self._before = {p.name: (p.stat().st_mtime_ns, p.stat().st_size) for p in path.iterdir() if p.is_file()}
 
     @classmethod
     def open(cls, out, *, command: list[str], experiment: str, resume: bool = False,
@@ -272,9 +276,10 @@ class RunFolder:
         """Files in the folder written since this run started (besides the manifest and lock)."""
         out = []
         for p in sorted(self.path.iterdir()):
-            if (p.is_file() and p.name not in (MANIFEST, LOCK) and not p.name.endswith(".tmp")
-                    and p.stat().st_mtime >= self.started - 0.01):
-                out.append(p.name)
+            if p.is_file() and p.name not in (MANIFEST, LOCK) and not p.name.endswith(".tmp"):
+                st = p.stat()
+                if self._before.get(p.name) != (st.st_mtime_ns, st.st_size):
+                    out.append(p.name)
         return out
 
     def finish(self, status: str = "complete", **fields) -> None:

@@ -195,3 +195,32 @@ def test_slow_field_ramp_ends_in_the_static_state():
         finals.append(res)
     assert abs(finals[0].energy - finals[1].energy) < 1e-9 * abs(finals[0].energy)
     np.testing.assert_allclose(np.abs(finals[1].state.psi), np.abs(finals[0].state.psi), atol=1e-5)
+
+
+@pytest.mark.parametrize("field", [0.3, 0.5])
+def test_slow_field_ramp_ends_in_the_static_state_above_entry_without_edge_barrier(field):
+    """Above the vortex-entry field, with the edge barrier removed by a 1 ξ normal rim (ε = −1 there:
+    a vortex enters and leaves the superconductor without crossing a barrier), a slow ramp
+    H(t): 0 → H ends in the same state as the run that starts at H: the same vortex count (4 at
+    0.3 B_c2, 12 at 0.5 B_c2 in this 16 ξ film) and free energies equal to 1e-6 after the same
+    L-BFGS polish. (Without the rim the edge barrier makes them differ, see the test above.)"""
+    from gl.driver import evolve
+    from gl.minimize import minimize
+    from gl.observables import vortices
+    from gl.state import uniform_state
+
+    grid = Grid.covering(16, 16, 0.5)
+    lat = make_lattice(grid, Rectangle(16, 16))
+    X, Y = grid.nodes()
+    rim = np.minimum(8.0 - np.abs(X), 8.0 - np.abs(Y)) < 1.0
+    eps = np.where(rim, -1.0, 1.0)
+    finals = []
+    for schedule, t_total in ((field, 600.0), ([(0.0, 0.0), (3000.0, field)], 3600.0)):
+        model = make_model(2.0, schedule, epsilon=eps, vector_potential=UNIFORM)
+        s = uniform_state(lat, *applied_link_phases(grid, float(model.field(0.0))))
+        traj = evolve(s, model, lat, n_steps=int(t_total / 0.17), dt=0.17, chunk_steps=2000, progress=False)
+        res = minimize(traj.state, model, lat, t=traj.time, tol=1e-7, max_iter=5000)
+        finals.append((vortices(res.state, lat)["net"], res.energy))
+    (n_static, e_static), (n_ramp, e_ramp) = finals
+    assert n_static > 0 and n_static == n_ramp
+    assert abs(e_static - e_ramp) < 1e-6 * abs(e_static)
