@@ -1,7 +1,8 @@
 """Thin-film (Pearl) screening at scale: the cost of a screened TDGL step beside the frozen-A step,
 and a 1024² screened film relaxed to its steady state (time and peak memory).
 
-Run: python benchmarks/screened_film.py [--quick]. Writes benchmarks/screened_film.json.
+Run: python benchmarks/screened_film.py [--quick | --relax-only] [--max-time T] [--out FILE]. Writes
+benchmarks/screened_film.json by default.
 Machine of record: see benchmarks/RESULTS.md. A dense O(N²) self-field (pyTDGL's Biot–Savart
 matrix) would need N² = 1.1e12 entries (8.8 TB in float64) at 1024² sites; the FFT kernel needs a
 few (2nx, 2ny) arrays.
@@ -96,18 +97,21 @@ def relax_1024(n: int = 1024, max_time: float = 300.0, chunk: int = 100) -> dict
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--quick", action="store_true", help="step costs only at 256² and 512²")
+    p.add_argument("--relax-only", action="store_true", help="only the 1024² relaxation (no step costs)")
+    p.add_argument("--max-time", type=float, default=300.0, help="longest relaxation [t0] (300)")
+    p.add_argument("--out", default=str(Path(__file__).with_suffix(".json")))
     args = p.parse_args()
     out = {"machine": f"{platform.processor() or platform.machine()}, {jax.devices()[0].device_kind}, "
                       f"JAX {jax.__version__}", "step_costs": []}
-    for n in ((256, 512) if args.quick else (256, 512, 1024)):
+    for n in (() if args.relax_only else (256, 512) if args.quick else (256, 512, 1024)):
         for dtype in (jnp.float64, jnp.float32):
             row = step_costs(n, 20 if n >= 1024 else 50, dtype)
             print(row, flush=True)
             out["step_costs"].append(row)
     if not args.quick:
-        out["relax_1024"] = relax_1024()
+        out["relax_1024"] = relax_1024(max_time=args.max_time)
         print({k: v for k, v in out["relax_1024"].items() if k != "history"})
-    Path(__file__).with_suffix(".json").write_text(json.dumps(out, indent=1))
+    Path(args.out).write_text(json.dumps(out, indent=1))
 
 
 if __name__ == "__main__":

@@ -24,8 +24,11 @@ factor and the ψ rate come from :mod:`gl.model`, the ghost layers from :mod:`gl
   a column (:func:`gl.gauge.unit_field_link_phases`): ny or nx cosines per step, not nx·ny.
 * ε(r, t): a uniform ε is a traced scalar (nothing more is read per site); an ε(r) map adds one
   real read per site-update.
-* Two steps per loop iteration, separated by an optimization barrier, so XLA alternates between
-  two buffers instead of copying the state every step; the caller's buffer is donated.
+* Each step computes only the new interior and writes it in place into the buffer of the state
+  from the step before last, whose ghosts already hold what they must (:func:`_two_step_loop`);
+  float64 on a CPU pads instead, which XLA spreads over two threads. Two steps per loop
+  iteration, separated by an optimization barrier, so XLA alternates between two buffers instead
+  of copying the state every step; the caller's buffer is donated.
 
 Per site-update the step must read ψ (2 reals) and the site mask (1 real) and write ψ (2 reals):
 5 reals, 20 bytes in float32 ("complex64") and 40 in float64, plus the link rows (negligible).
@@ -34,8 +37,8 @@ recompile; γ = 0 versus γ > 0 (``Model.generalized``) and constant versus time
 schedules are static choices.
 
 :func:`full_steps` is the step with A evolving, built from the same pieces: ψ and the link
-phases in one (4, nx+2, ny+2) array, the link variables and the plaquette field computed once
-per step, everything else fused.
+phases in one (4, nx+2, ny+2) array; the link variables (by the polynomial :func:`sincos`) and the
+plaquette field are recomputed where they are used, so the whole step is one fused loop.
 """
 from __future__ import annotations
 
