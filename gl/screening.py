@@ -47,8 +47,7 @@ from jax.scipy.sparse.linalg import cg
 from .errors import ParameterError
 from .geometry import Grid
 from .lattice import Lattice
-from .sharding import replicated
-from .thinfilm import cell_integral_inverse_distance, potential_kernel
+from .thinfilm import cell_integral_inverse_distance, convolve_padded, potential_kernel
 
 
 def film_kernel(model, lat: Lattice, spacing=None):
@@ -80,8 +79,7 @@ def induced_potential(jx, jy, kernel, lat: Lattice, spacing=None):
     jx, jy: (nx, ny) on x- and y-links, 0 off the film. ``kernel`` from :func:`film_kernel`."""
     nx, ny = lat.shape
     hx, hy = (lat.hx, lat.hy) if spacing is None else spacing
-    padded = replicated(jnp.pad(jnp.stack([jx, jy]), ((0, 0), (0, nx), (0, ny))))
-    conv = jnp.fft.irfft2(replicated(jnp.fft.rfft2(padded) * kernel[None]), s=(2 * nx, 2 * ny))[:, :nx, :ny]
+    conv = convolve_padded(jnp.stack([jx, jy]), kernel)[:, :nx, :ny]
     return (conv[0] * hx).astype(jx.dtype), (conv[1] * hy).astype(jy.dtype)
 
 

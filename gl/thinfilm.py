@@ -183,13 +183,23 @@ def _convolve(f, kernel, grid: Grid, name: str = "j"):
     nx, ny = grid.shape
     if f.shape != (nx, ny):
         raise ParameterError(f"parameter '{name}' has shape {f.shape}: must be the grid shape {(nx, ny)}")
-    return _convolve_padded(f, kernel, nx, ny)
+    return _convolve_jit(f, kernel)
 
 
-@functools.partial(jax.jit, static_argnums=(2, 3))
-def _convolve_padded(f, kernel, nx, ny):
-    padded = jnp.pad(f, ((0, nx), (0, ny)))
-    return jnp.fft.irfft2(jnp.fft.rfft2(padded) * kernel, s=(2 * nx, 2 * ny))
+def convolve_padded(f, kernel):
+    """Aperiodic (Hockney) convolution of ``f`` (..., nx, ny) with a kernel given as the rfft2 of its
+    (2nx, 2ny) zero-padded Green's function (:func:`potential_kernel`); returns (..., 2nx, 2ny), of
+    which [..., :nx, :ny] is the convolution on the grid. The FFT operands are gathered first when
+    sharded (:func:`gl.sharding.replicated`). The one convolution of the thin-film code: the probes,
+    the London solve and the screened TDGL (:mod:`gl.screening`) all call it."""
+    nx, ny = f.shape[-2:]
+    lead = f.ndim - 2
+    padded = replicated(jnp.pad(f, ((0, 0),) * lead + ((0, nx), (0, ny))))
+    spectrum = jnp.fft.rfft2(padded) * jnp.reshape(kernel, (1,) * lead + kernel.shape)
+    return jnp.fft.irfft2(replicated(spectrum), s=(2 * nx, 2 * ny))
+
+
+_convolve_jit = jax.jit(convolve_padded)
 
 
 @jax.jit
@@ -360,8 +370,7 @@ def _london_solve(nx, ny, tol, maxiter, kernel, nsx, nsy, ax_applied, ay_applied
            jnp.where(on[1], 1.0 / jnp.where(on[1], nsy, 1.0), 0.0))
 
     def conv(f):
-        padded = jnp.pad(f, ((0, nx), (0, ny)))
-        return jnp.fft.irfft2(jnp.fft.rfft2(padded) * kernel, s=(2 * nx, 2 * ny))[:nx, :ny]
+        return convolve_padded(f, kernel)[:nx, :ny]
 
     def operator(j):
         # symmetric: the film block (1/n_s + P G P) and the identity off the film, not coupled (the
