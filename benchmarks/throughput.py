@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import json
 import os
 import platform
-import sys
 import time
 from pathlib import Path
 
@@ -56,16 +54,6 @@ def bandwidth(n_bytes=1 << 29):
         state["x"].block_until_ready()
 
     return 2 * n_bytes / _median_time(run, 5) / 1e9
-
-
-def _load_tree_as(name: str, tree: Path):
-    """Import the ``gl`` package of the checkout ``tree`` under the module name ``name``."""
-    spec = importlib.util.spec_from_file_location(name, tree / "gl" / "__init__.py",
-                                                  submodule_search_locations=[str(tree / "gl")])
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _mods(pkg, *names):
@@ -135,6 +123,8 @@ def main(argv=None):
 
     codes = {"new": "gl"}
     if args.old:
+        from kernel_before_after import _load_tree_as   # the script beside this one
+
         _load_tree_as("gl_old", Path(args.old))
         codes = {"old": "gl_old", "new": "gl"}
     bw = bandwidth()

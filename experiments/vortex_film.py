@@ -353,19 +353,21 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
                     t0_s=t0_s, J0_A_per_m2=units.J0), extra, length_unit_m=units.xi)
     title = f"{mat.name}, T = {cfg.temperature_K} K, B = {cfg.applied_field_mT} mT"
     plotting.plot_density(state.psi, lat, v, out / "density.png",
-                 f"{title}: {v['net']} vortices, Φ/Φ0 = {applied_flux:.1f}")
+                          f"{title}: {v['net']} vortices, Φ/Φ0 = {applied_flux:.1f}")
     plotting.plot_phase(state.psi, lat, out / "phase.png", f"phase of ψ ({title})")
     plotting.plot_field(bz, lat, out / "field.png", f"B_z ({title})", bc2_mT=units.Bc2 * 1e3,
-               note="A frozen (thin-film limit): B_z is the applied field everywhere" if params.frozen else
-               ("Pearl screening: B_z of the applied field and the film's sheet current" if params.screened_film else ""))
+                        note="A frozen (thin-film limit): B_z is the applied field everywhere" if params.frozen else
+                        ("Pearl screening: B_z of the applied field and the film's sheet current"
+                         if params.screened_film else ""))
     plotting.plot_currents(jx, jy, lat, out / "currents.png", "supercurrent |J_s| / J0 and streamlines")
     if params.screened_film:
         plotting.plot_field_above(extra["bz_above"][0], jx, jy, lat, out / "field_above.png",
-                         f"B_z at {cfg.field_height_um:g} µm above the film, Λ = {units.pearl_length * 1e6:.3g} µm",
-                         bc2_mT=units.Bc2 * 1e3)
-    plotting.plot_energy_stages(traj.history["time"], traj.history["energy"], out / "energy.png", f"free energy ({title})",
-                       minimized=None if mini is None else {"energy": mini.energy, "iterations": mini.iterations,
-                                                            "converged": mini.converged})
+                                  f"B_z at {cfg.field_height_um:g} µm above the film, Λ = {units.pearl_length * 1e6:.3g} µm",
+                                  bc2_mT=units.Bc2 * 1e3)
+    plotting.plot_energy_stages(traj.history["time"], traj.history["energy"], out / "energy.png",
+                                f"free energy ({title})",
+                                minimized=None if mini is None else {"energy": mini.energy, "iterations": mini.iterations,
+                                                                     "converged": mini.converged})
     return finish(out, summary, t_start)
 
 
