@@ -37,6 +37,7 @@ diverges for films wider than about Λ).
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import jax
@@ -46,7 +47,7 @@ from jax.scipy.sparse.linalg import cg
 
 from .errors import ParameterError
 from .geometry import Grid
-from .lattice import Lattice
+from .lattice import Lattice, fwd
 from .thinfilm import cell_integral_inverse_distance, convolve_padded, potential_kernel
 
 
@@ -194,6 +195,86 @@ def run_screened(state, model, lat: Lattice, dt, n_steps, t0=0.0, block=None):
     return jax.lax.cond(k > 1, multirate, per_step, state)
 
 
+def _phase_energy(theta, ax, ay, lat: Lattice):
+    """½ Σ_film links (θ_j − θ_i − a_ij)²: the London kinetic energy (|ψ| = 1) as a function of the phase;
+    its θ-gradient is minus the lattice divergence of the London current Δθ − a."""
+    th = theta * lat.site
+    ex = lat.link_x * (fwd(th, 0) - th - ax)
+    ey = lat.link_y * (fwd(th, 1) - th - ay)
+    return 0.5 * (jnp.sum(ex * ex) + jnp.sum(ey * ey))
+
+
+@functools.partial(jax.jit, static_argnums=(3, 4))
+def london_phase(ax, ay, lat: Lattice, tol: float = 1e-10, maxiter: int = 20000):
+    """The phase θ on the film's nodes whose London current j = (θ_j − θ_i − a_ij)/h on the film's links is
+    divergence-free with no flow through the film's edges (∇·j = 0, n·j = 0: the London gauge
+    condition, here on the lattice with its staircase edges), by conjugate gradients on the masked
+    lattice Laplace problem that minimizes ½ Σ (Δθ − a)².
+
+    Args:
+        ax, ay: (nx, ny) link phases [rad]. lat: lattice (its site and link masks define the film).
+        tol, maxiter: CG relative tolerance and iteration limit (the Laplacian's condition number
+            grows as (film size / h)², so CG needs O(size/h) iterations).
+
+    Returns:
+        θ, (nx, ny) [rad], 0 off the film (its constant is fixed by the CG start θ = 0).
+
+    With μ = 0 the TDGL builds this phase by diffusion over the whole film (time ~ u L², ~10⁵ t0 for
+    a 1000 ξ film); the electric potential of ∇²μ = ∇·J_s would do it at once.
+    """
+    site = lat.site.astype(ax.dtype)
+    zero = jnp.zeros(lat.shape, ax.dtype)
+    g0, hvp = jax.linearize(jax.grad(lambda th: _phase_energy(th, ax, ay, lat)), zero)
+    op = lambda th: hvp(th * site) * site + (1.0 - site) * th      # the identity off the film: SPD
+    theta, _ = cg(op, -g0 * site, tol=tol, maxiter=maxiter)
+    return theta * site
+
+
+def london_state(lat: Lattice, model, t=0.0, *, tol: float = 1e-8):
+    """The Meissner state of a :data:`~gl.model.PEARL` film in the London limit, as a starting state.
+
+    ψ = e^{iθ} on the film (|ψ| = 1) and A = A_applied(t) + A_K, where the sheet current K solves
+    the London relation K = −(A − ∇θ) (in J0 with link phases a/h) with its own field A_K = G·K
+    (Eq. 1) included, and θ keeps it divergence-free and inside the film (:func:`london_phase`):
+    first θ₀ for A_applied, then K = :func:`gl.thinfilm.london_response` to A_applied − ∇θ₀ (a
+    potential in the film's London gauge), then θ for A_applied + A_K. This is the GL Meissner
+    state up to the suppression of |ψ| by the current and near the edges (an O(ξ) boundary layer);
+    started from it, TDGL and L-BFGS only have to relax that, instead of building the screening
+    over the whole film (for a 1024 ξ disk at Λ = 256 ξ: benchmarks/RESULTS.md, section 10).
+    Vortex-free: the state has the topology of ψ = 1.
+
+    Args:
+        lat: lattice of an open grid (an isolated film). model: a PEARL model. t: time of A_applied(t).
+        tol: relative residual of the London CG solve.
+
+    Returns:
+        :class:`~gl.state.State` with (nx, ny) arrays of the lattice's dtype.
+
+    Raises:
+        ParameterError: for a model that is not a PEARL film, or a periodic grid.
+    """
+    from .state import State
+    from .thinfilm import london_response
+
+    if not model.screened_film:
+        raise ParameterError("parameter 'model' has vector_potential != 'pearl': london_state needs a PEARL film")
+    require_film_grid(lat.grid)
+    dtype = lat.site.dtype
+    ux, uy = model.unit_potential(lat)
+    h = model.field(t)
+    ax, ay = h * ux, h * uy
+    mx, my = lat.link_x.astype(dtype), lat.link_y.astype(dtype)
+    theta = london_phase(ax, ay, lat)
+    gauged_x = (ax - (fwd(theta, 0) - theta)) * mx
+    gauged_y = (ay - (fwd(theta, 1) - theta)) * my
+    lon = london_response(gauged_x, gauged_y, lat.grid, model.pearl_length, mx, my, tol=tol)
+    ix, iy = induced_potential(lon.jx * mx, lon.jy * my, film_kernel(model, lat), lat)
+    theta = london_phase(ax + ix, ay + iy, lat)
+    psi = (jnp.cos(theta) + 1j * jnp.sin(theta)) * lat.site
+    return with_induced(State(psi.astype(jnp.result_type(dtype, jnp.complex64)), ix, iy), ix, iy, model, lat, t)
+
+
 __all__ = ["film_kernel", "relaxation_block", "run_screened", "require_film_grid", "induced_potential",
            "induced_link_phases", "with_induced", "relax_induced", "induced_rate",
-           "sheet_current_of", "magnetic_energy", "kernel_bound", "screening_time_step_limit"]
+           "sheet_current_of", "magnetic_energy", "kernel_bound", "screening_time_step_limit", "london_phase",
+           "london_state"]
