@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from scipy import special
 
-from gl.energy import free_energy, free_energy_terms
+from gl.energy import free_energy
 from gl.errors import ParameterError
 from gl.gauge import applied_link_phases, magnetic_field
 from gl.geometry import Disk, Grid
@@ -321,3 +321,20 @@ def test_project_phase_conserves_the_supercurrent_and_fixes_stationary_states():
     # given |ψ| and A the conserving phase is unique up to a constant: the minimum's phase comes back
     shift = np.angle(np.asarray(fixed.psi * jnp.conj(res.state.psi)))[np.asarray(lat.site) > 0]
     assert np.ptp(shift) < 1e-7
+
+
+def test_london_state_is_gauge_invariant():
+    # An off-centre rectangle, so neither gauge is the film's London gauge: the phase step makes the
+    # state the same physical state in both (the field of the London state equal to round-off:
+    # measured 6e-14 against H = 5e-3).
+    from gl.geometry import Rectangle
+    from gl.screening import london_state
+
+    grid = Grid(40, 32, 1.0, 1.0)
+    lat = make_lattice(grid, Rectangle(30.0, 22.0, center=(2.0, 1.0)))
+    fields = [np.asarray(magnetic_field(london_state(lat, make_model(2.0, 0.005, vector_potential="pearl",
+                                                                      pearl_length=8.0, gauge=g)), lat))
+              for g in ("landau_x", "symmetric")]
+    inside = np.asarray(lat.site) > 0
+    assert np.max(np.abs(fields[0] - fields[1])[inside]) < 1e-8 * 0.005
+    assert 0.2 < fields[0][inside].mean() / 0.005 < 0.8
