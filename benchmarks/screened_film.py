@@ -88,6 +88,16 @@ def _disk_film(n: int):
     return lat, model, s, max_rate
 
 
+def _starting_state(n: int, start: str):
+    """:func:`_disk_film` with the state to start from: :func:`gl.screening.london_state` (``start``
+    "london") or ψ = 1, A = A_app ("applied"); also the clock's start and the seconds spent building it."""
+    lat, model, s, max_rate = _disk_film(n)
+    t0 = time.perf_counter()
+    if start == "london":
+        s = london_state(lat, model)
+    return lat, model, s, max_rate, t0, time.perf_counter() - t0
+
+
 def _summary(s, lat, model, n, method, t0, history) -> dict:
     b = np.asarray(magnetic_field(s, lat))
     inner = np.hypot(*np.meshgrid(np.arange(n) + 0.5 - n / 2, np.arange(n) + 0.5 - n / 2, indexing="ij")) < n / 4
@@ -104,12 +114,8 @@ def relax_1024(n: int = 1024, max_time: float = 300.0, chunk: int = 100, start: 
     ``max_time`` [t0] has passed; with ``project``, each chunk of ``chunk`` steps is followed by
     :func:`gl.screening.project_phase`. Without it the run is slow: with μ = 0 the phase of ψ relaxes
     by diffusion over the whole disk (time ~ u R²), so the last decades take ~10³ t0 at n = 1024."""
-    lat, model, s, max_rate = _disk_film(n)
+    lat, model, s, max_rate, t0, t_start = _starting_state(n, start)
     dt = check_time_step(None, lat.grid, model)
-    t0 = time.perf_counter()
-    if start == "london":
-        s = london_state(lat, model)
-    t_start = time.perf_counter() - t0
     t, history = 0.0, []
     while t < max_time:
         s = run_steps(s, model, lat, dt, chunk, t)
@@ -128,9 +134,9 @@ def relax_1024(n: int = 1024, max_time: float = 300.0, chunk: int = 100, start: 
         confirm = {"max_rate_after_a_chunk_without_projection": max_rate(s), "confirm_t0": chunk * dt}
         print(f"  one more chunk without projection ({chunk * dt:.1f} t0): max rate "
               f"{confirm['max_rate_after_a_chunk_without_projection']:.3e}", flush=True)
-    return confirm | _summary(s, lat, model, n, f"screened TDGL from the {start} state" + (", phase projected" if project else ""), t0, history) | {"dt_t0": dt,
-                                                                                            "simulated_t0": t,
-                                                                                            "start_state_s": t_start}
+    method = f"screened TDGL from the {start} state" + (", phase projected" if project else "")
+    return confirm | _summary(s, lat, model, n, method, t0, history) | {"dt_t0": dt, "simulated_t0": t,
+                                                                        "start_state_s": t_start}
 
 
 def minimize_1024(n: int = 1024, chunk: int = 200, max_iter: int = 20000, start: str = "london") -> dict:
@@ -140,11 +146,7 @@ def minimize_1024(n: int = 1024, chunk: int = 200, max_iter: int = 20000, start:
     ``chunk`` L-BFGS iterations until the largest TDGL rate on the film is below 1e-5 (a stationary
     point of F is a steady state of the screened TDGL). Stays on the Meissner branch: the film's
     flux, H·πR² ≈ 260 Φ0 at n = 1024, would let vortices in at equilibrium, but no vortex is seeded."""
-    lat, model, s, max_rate = _disk_film(n)
-    t0 = time.perf_counter()
-    if start == "london":
-        s = london_state(lat, model)
-    t_start = time.perf_counter() - t0
+    lat, model, s, max_rate, t0, t_start = _starting_state(n, start)
     it, history = 0, []
     while it < max_iter:
         res = minimize(s, model, lat, tol=0.0, max_iter=chunk)

@@ -225,15 +225,19 @@ def london_phase(ax, ay, lat: Lattice, tol: float = 1e-10, maxiter: int = 20000)
     site = lat.site.astype(ax.dtype)
     zero = jnp.zeros(lat.shape, ax.dtype)
     g0, hvp = jax.linearize(jax.grad(lambda th: _phase_energy(th, ax, ay, lat)), zero)
-    op = lambda th: hvp(th * site) * site + (1.0 - site) * th      # the identity off the film: SPD
-    theta, _ = cg(op, _without_film_mean(-g0 * site, site), tol=tol, maxiter=maxiter)
-    return theta * site
+    return _solve_on_film(hvp, -g0, site, tol, maxiter)
 
 
-def _without_film_mean(b, site):
-    """``b`` less its mean over the film: the film's constant phase is the Laplacian's null mode, and a
-    right-hand side with a round-off component along it makes CG drift."""
-    return b - site * jnp.sum(b * site) / jnp.maximum(jnp.sum(site), 1.0)
+def _solve_on_film(hvp, rhs, site, tol, maxiter, atol=0.0):
+    """x on the film's nodes with H x = rhs there (H applied by ``hvp``, a lattice Laplacian that is
+    positive semi-definite on the film), by CG; the identity off the film keeps the system SPD, and
+    the film mean of ``rhs`` is removed first: the film's constant phase is H's null mode, and a
+    right-hand side with a round-off component along it makes CG drift. 0 off the film."""
+    op = lambda v: hvp(v * site) * site + (1.0 - site) * v
+    b = rhs * site
+    b = b - site * jnp.sum(b) / jnp.maximum(jnp.sum(site), 1.0)
+    x, _ = cg(op, b, tol=tol, atol=atol, maxiter=maxiter)
+    return x * site
 
 
 def _gl_phase_energy(theta, weight_x, weight_y, ax, ay, lat: Lattice):
@@ -272,10 +276,7 @@ def project_phase(state, lat: Lattice, newton_steps: int = 2, tol: float = 1e-8,
     grad = jax.grad(lambda th: _gl_phase_energy(th, wx, wy, state.ax, state.ay, lat))
     for _ in range(newton_steps):
         g, hvp = jax.linearize(grad, theta)
-        op = lambda v: hvp(v * site) * site + (1.0 - site) * v
-        step, _ = cg(op, _without_film_mean(-g * site, site), tol=tol, atol=1e-12 * jnp.sqrt(jnp.sum(site)),
-                     maxiter=maxiter)
-        theta = theta + step * site
+        theta = theta + _solve_on_film(hvp, -g, site, tol, maxiter, atol=1e-12 * jnp.sqrt(jnp.sum(site)))
     psi = amp * (jnp.cos(theta) + 1j * jnp.sin(theta))
     return state.replace(psi=psi.astype(state.psi.dtype) * lat.site)
 
