@@ -1,7 +1,7 @@
 """Throughput of the TDGL step: site-updates per second and fraction of the measured memory bandwidth.
 
 Usage:  python benchmarks/throughput.py [--sizes 128 256 512 1024 2048 4096 8192] [--full-a-max 8192]
-                                        [--out FILE.json]
+                                        [--modes frozen full] [--old TREE --pairs 3] [--out FILE.json]
 
 For each grid n×n, precision (complex64 / complex128) and mode it times many steps per compiled
 call (compile excluded, median of repeats) and prints a table:
@@ -116,6 +116,8 @@ def main(argv=None):
     p.add_argument("--old", default=None, help="a checkout of the code before a change: timed beside this one, "
                                                 "calls interleaved old, new, new, old, …")
     p.add_argument("--pairs", type=int, default=3, help="timed calls per code and case (pairs with --old)")
+    p.add_argument("--modes", nargs="+", choices=["frozen", "full"], default=["frozen", "full"],
+                   help="which kernels to time: frozen A, full A (A evolving)")
     p.add_argument("--out", default="benchmarks/throughput.json")
     args = p.parse_args(argv)
     jax.config.update("jax_enable_x64", True)
@@ -136,7 +138,7 @@ def main(argv=None):
     for n in args.sizes:
         for real in (jnp.float32, jnp.float64):
             for frozen in (True, False):
-                if not frozen and n > args.full_a_max:
+                if ("frozen" if frozen else "full") not in args.modes or (not frozen and n > args.full_a_max):
                     continue
                 r = jnp.dtype(real).itemsize
                 steps = max(2, int(args.site_updates / (n * n) / (1 if frozen else 4)) // 2 * 2)
