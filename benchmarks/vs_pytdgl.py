@@ -61,9 +61,12 @@ HISTORY = 6          # vortex counts are also recorded at t_final·k/HISTORY, k 
 
 
 def worker_ours(h: float, t_final: float = T_FINAL, model: str = "mu", gamma: float = 0.0,
-                precision: str = "float64", dt_fraction: float = 0.5) -> dict:
+                precision: str = "float64", dt_fraction: float = 0.5, cells: bool = False) -> dict:
     """Our run at spacing ``h``: ``model`` "mu" keeps the electric potential (the same equations
-    as pyTDGL); "mu0" drops it (μ = 0, the fast frozen-A kernel)."""
+    as pyTDGL); "mu0" drops it (μ = 0, the fast frozen-A kernel). ``cells``: ⌈side/h⌉ nodes a side at
+    the centres of the cells that tile the film (its area is then exactly side², as in pyTDGL's
+    finite volumes, where the default grid's edge nodes sit on the film's edge and their full cells
+    reach h/2 beyond it)."""
     import math
 
     import jax
@@ -81,7 +84,11 @@ def worker_ours(h: float, t_final: float = T_FINAL, model: str = "mu", gamma: fl
     real = jnp.float32 if precision == "float32" else jnp.float64
     cplx = "complex64" if precision == "float32" else "complex128"
     t0 = time.perf_counter()
-    grid = Grid.covering(SIDE, SIDE, h)
+    if cells:
+        n = int(math.ceil(SIDE / h - 1e-9))
+        grid = Grid(n, n, SIDE / n, SIDE / n)
+    else:
+        grid = Grid.covering(SIDE, SIDE, h)
     lat = make_lattice(grid, Rectangle(SIDE, SIDE), dtype=real)
     mdl = make_model(KAPPA, FIELD, u=U, gamma=gamma, vector_potential=UNIFORM, electric_potential=(model == "mu"),
                      dtype=real)
@@ -98,7 +105,8 @@ def worker_ours(h: float, t_final: float = T_FINAL, model: str = "mu", gamma: fl
         history.append([(k + 1) * seg * dt, v["n_vortices"] - v["n_antivortices"]])
     wall = time.perf_counter() - t0
     what = "with mu (run_steps, electric_potential=True" if model == "mu" else "mu = 0 (run_steps, fast kernel"
-    return {"code": f"this project, {what}, {cplx})", "model": model, "gamma": gamma, "resolution": f"h = {h} xi",
+    return {"code": f"this project, {what}, {cplx})", "model": model, "gamma": gamma,
+            "resolution": f"h = {h} xi" + (", nodes at cell centres" if cells else ""), "cells": cells,
             "h": h, "spacing": [grid.hx, grid.hy], "sites": grid.nx * grid.ny, "steps": n_steps, "dt": dt,
             "dt_fraction_of_limit": dt_fraction, "wall_s": wall, "vortices": v["n_vortices"], "antivortices": v["n_antivortices"],
             "finite": bool(jnp.all(jnp.isfinite(state.psi))), "history_t_net_vortices": history,
@@ -116,7 +124,30 @@ def _triangle_windings(theta, tri):
     return np.rint(wind / (2 * np.pi)).astype(int)
 
 
-def worker_pytdgl(edge: float, t_final: float = T_FINAL, gamma: float = 0.0, dt_max: float | None = None) -> dict:
+def square_mesh(side: float, spacing: float):
+    """Nodes and triangles of a square lattice over the film (the nodes of our grid): n = ⌈side/spacing⌉
+    cells a side, each cut into two right triangles by the diagonal that points away from the centre
+    (a union-jack pattern), so the mesh has the square's full symmetry about its centre, as our lattice
+    does. The dual (Voronoi) edge of every diagonal has length zero, so pyTDGL's finite-volume
+    Laplacian on it is the five-point stencil with unit link weights: the discretization of ours.
+    Returns (points (N, 2) [ξ], triangles (M, 3) int)."""
+    import numpy as np
+
+    n = int(np.ceil(side / spacing - 1e-9))
+    x = np.linspace(-side / 2, side / 2, n + 1)
+    points = np.array([(xi, yj) for xi in x for yj in x])
+    node = lambda i, j: i * (n + 1) + j
+    triangles = []
+    for i in range(n):
+        for j in range(n):
+            a, b, c, d = node(i, j), node(i + 1, j), node(i + 1, j + 1), node(i, j + 1)
+            centre = (x[i] + x[i + 1]) * (x[j] + x[j + 1])
+            triangles += [(a, b, c), (a, c, d)] if centre > 0 else [(a, b, d), (b, c, d)]
+    return points, np.array(triangles)
+
+
+def worker_pytdgl(edge: float, t_final: float = T_FINAL, gamma: float = 0.0, dt_max: float | None = None,
+                  mesh: str = "delaunay") -> dict:
     import tempfile
 
     import h5py
@@ -131,7 +162,19 @@ def worker_pytdgl(edge: float, t_final: float = T_FINAL, gamma: float = 0.0, dt_
     layer = tdgl.Layer(coherence_length=xi_um, london_lambda=KAPPA * xi_um, thickness=0.01, u=U, gamma=gamma)
     film = tdgl.Polygon("film", points=box(SIDE * xi_um))
     device = tdgl.Device("film", layer=layer, film=film, length_units="um")
-    device.make_mesh(max_edge_length=edge * xi_um, smooth=100)
+    if mesh == "square":          # pyTDGL on our lattice (see square_mesh)
+        import tdgl.finite_volume.util as fv_util
+
+        hull_area = fv_util.get_convex_polygon_area
+
+        def without_repeats(coords):  # the two triangles of a square share their circumcentre: one Voronoi vertex
+            return hull_area(np.unique(np.round(np.asarray(coords), 12), axis=0))
+
+        fv_util.get_convex_polygon_area = without_repeats
+        points, triangles = square_mesh(SIDE, edge)
+        device._create_dimensionless_mesh(points * xi_um, triangles)
+    else:                         # pyTDGL's own mesh, as its users make it
+        device.make_mesh(max_edge_length=edge * xi_um, smooth=100)
     t_mesh = time.perf_counter() - t0
     bc2_mT = 2.067833848e-15 / (2 * np.pi * (xi_um * 1e-6) ** 2) * 1e3
     out_file = os.path.join(tmp.name, "run.h5")
@@ -155,7 +198,8 @@ def worker_pytdgl(edge: float, t_final: float = T_FINAL, gamma: float = 0.0, dt_
     solve_steps = int(len(solution.dynamics.time))
     tmp.cleanup()
     return {"code": f"pyTDGL {tdgl.__version__}", "model": "mu", "gamma": gamma,
-            "resolution": f"max_edge_length = {edge} xi", "h": edge,
+            "resolution": f"max_edge_length = {edge} xi" if mesh != "square" else f"square mesh, h <= {edge} xi",
+            "h": edge, "mesh": mesh,
             "sites": int(len(device.mesh.sites)), "wall_s": wall, "mesh_s": t_mesh,
             "solve_steps": solve_steps, "vortices": int(w[w > 0].sum()), "antivortices": int(-w[w < 0].sum()),
             "history_t_net_vortices": history, "dt_max": options.dt_max}
@@ -188,14 +232,20 @@ def main(argv=None):
     p.add_argument("--dt-fraction", type=float, default=0.5, help="our dt as a fraction of the stability limit")
     p.add_argument("--pytdgl-dt-max", type=float, default=None, help="pyTDGL's dt_max (default: its own, 0.1)")
     p.add_argument("--pytdgl-only", action="store_true", help="skip our rows")
+    p.add_argument("--our-cells", action="store_true",
+                   help="our nodes at the centres of cells tiling the film (⌈side/h⌉ a side) instead of on its edges")
+    p.add_argument("--pytdgl-mesh", choices=["delaunay", "square"], default="delaunay",
+                   help="pyTDGL's mesh: its own Delaunay mesh of max edge --edge, or our square lattice of spacing ≤ --edge "
+                        "cut into triangles (square_mesh)")
     p.add_argument("--out", default="benchmarks/vs_pytdgl.json")
     args = p.parse_args(argv)
     if args.worker:
         g = args.gamma[0]
         if args.worker == "ours":
-            print(json.dumps(worker_ours(args.res, args.t_final, args.model, g, args.dtype, args.dt_fraction)))
+            print(json.dumps(worker_ours(args.res, args.t_final, args.model, g, args.dtype, args.dt_fraction,
+                                         args.our_cells)))
         else:
-            print(json.dumps(worker_pytdgl(args.res, args.t_final, g, args.pytdgl_dt_max)))
+            print(json.dumps(worker_pytdgl(args.res, args.t_final, g, args.pytdgl_dt_max, args.pytdgl_mesh)))
         return
     root = Path(__file__).resolve().parent.parent
     env = dict(os.environ, PYTHONPATH=str(root))
@@ -205,13 +255,14 @@ def main(argv=None):
             for h in args.h:
                 rows.append(_run([sys.executable, __file__, "--worker", "ours", "--res", str(h), "--t-final",
                                   str(args.t_final), "--model", model, "--gamma", str(g), "--dtype", args.dtype,
-                                  "--dt-fraction", str(args.dt_fraction)], env))
+                                  "--dt-fraction", str(args.dt_fraction)] + (["--our-cells"] if args.our_cells else []),
+                                 env))
                 print(json.dumps(rows[-1]), flush=True)
         if args.tdgl_python.lower() != "none":
             for e in args.edge:
                 extra = [] if args.pytdgl_dt_max is None else ["--pytdgl-dt-max", str(args.pytdgl_dt_max)]
                 rows.append(_run([args.tdgl_python, __file__, "--worker", "pytdgl", "--res", str(e), "--t-final",
-                                  str(args.t_final), "--gamma", str(g)] + extra))
+                                  str(args.t_final), "--gamma", str(g), "--pytdgl-mesh", args.pytdgl_mesh] + extra))
                 print(json.dumps(rows[-1]), flush=True)
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores")
     print(f"{'γ':>4} {'code':<62} {'resolution':<26} {'sites':>7} {'wall s':>8} {'vortices':>9} {'anti':>5}")
