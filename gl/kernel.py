@@ -263,8 +263,8 @@ def sincos(a):
     x2 = x * x
     s = c = 1.0
     for j in range(terms, 0, -1):      # Horner in x²: sin x / x = Σ (−x²)^j/(2j+1)!, cos x = Σ (−x²)^j/(2j)!
-        s = 1.0 - x2 * s * (1.0 / ((2 * j) * (2 * j + 1)))   # products by reciprocals: XLA keeps a
-        c = 1.0 - x2 * c * (1.0 / ((2 * j - 1) * (2 * j)))   # written division, which costs 4x here
+        s = 1.0 - x2 * s * (1.0 / ((2 * j) * (2 * j + 1)))   # products by the reciprocals, so no
+        c = 1.0 - x2 * c * (1.0 / ((2 * j - 1) * (2 * j)))   # division per element is left to XLA
     s = x * s
     for _ in range(doublings):
         s, c = 2.0 * s * c, 1.0 - 2.0 * s * s
@@ -398,9 +398,11 @@ def _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, di, dj):
 def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt):
     """New interior (4, nx, ny) of ψ and the link phases after one Euler step (A evolving) at time ``t``.
 
-    Nothing is materialized between the read of the padded state and the write of the new
-    interior: the link variables (by :func:`sincos`) and the plaquette field are recomputed where
-    each is used, which on a CPU costs less than storing and re-reading them."""
+    One fused loop: the link variables (by :func:`sincos`) and the plaquette field are recomputed
+    where each is used (XLA evaluates them again for each output plane: about 70% of the step's
+    time on a CPU). Storing them once per step instead (a buffer written in place) ran 1.5x faster
+    at 512² but no faster at 2048², where the extra traffic cancels it (benchmarks/RESULTS.md,
+    section 13), so they are not stored."""
     r, i, ax, ay = fields[0], fields[1], fields[2], fields[3]
     sx, cx = sincos(ax)
     sy, cy = sincos(ay)
@@ -433,7 +435,9 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
     The same step as :func:`gl.tdgl.euler_step` with A evolving, to round-off: link variables and
     the plaquette field B − H are computed once per step, the currents Im(ψ* U ψ')/h and the
     curl from slices of the padded arrays, all four updates in one fused loop. Per site-update
-    it must read ψ, a_x, a_y and the site and plaquette masks and write ψ, a_x, a_y: 10 reals.
+    it must read ψ, a_x, a_y and the site and plaquette masks and write ψ, a_x, a_y: 10 reals (on a
+    CPU it moves 8 more: the new interior is computed on every core into a temporary and copied
+    in as two blocks of rows, see :func:`_write_interior`).
 
     Args:
         fields: (4, nx+2, ny+2) real from :func:`pack_full`.
