@@ -36,5 +36,5 @@ __all__ = [
     "supercurrent", "pinning_landscape", "square_pin_array", "State", "random_state", "uniform_state",
     "check_time_step", "rhs", "run_steps", "stability_limit", "MATERIALS", "MU0", "PHI0", "GLUnits", "Material",
     "material", "flux_quanta_in_cell", "plaquette_circulation", "periodic_chain", "bond_orientational_order",
-    "periodic_winding",
+    "periodic_winding", "probes", "screening", "sources", "thinfilm",
 ]

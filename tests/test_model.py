@@ -215,8 +215,8 @@ def test_slow_field_ramp_ends_in_the_static_state_above_entry_without_edge_barri
     rim = np.minimum(8.0 - np.abs(X), 8.0 - np.abs(Y)) < 1.0
     eps = np.where(rim, -1.0, 1.0)
     finals = []
-    for schedule, t_total in ((field, 600.0), ([(0.0, 0.0), (3000.0, field)], 3600.0)):
-        model = make_model(2.0, schedule, epsilon=eps, vector_potential=UNIFORM)
+    for applied, t_total in ((field, 600.0), ([(0.0, 0.0), (3000.0, field)], 3600.0)):
+        model = make_model(2.0, applied, epsilon=eps, vector_potential=UNIFORM)
         s = uniform_state(lat, *applied_link_phases(grid, float(model.field(0.0))))
         traj = evolve(s, model, lat, n_steps=int(t_total / 0.17), dt=0.17, chunk_steps=2000, progress=False)
         res = minimize(traj.state, model, lat, t=traj.time, tol=1e-7, max_iter=5000)
