@@ -84,11 +84,7 @@ def worker_ours(h: float, t_final: float = T_FINAL, model: str = "mu", gamma: fl
     real = jnp.float32 if precision == "float32" else jnp.float64
     cplx = "complex64" if precision == "float32" else "complex128"
     t0 = time.perf_counter()
-    if cells:
-        n = int(math.ceil(SIDE / h - 1e-9))
-        grid = Grid(n, n, SIDE / n, SIDE / n)
-    else:
-        grid = Grid.covering(SIDE, SIDE, h)
+    grid = (Grid.tiling if cells else Grid.covering)(SIDE, SIDE, h)
     lat = make_lattice(grid, Rectangle(SIDE, SIDE), dtype=real)
     mdl = make_model(KAPPA, FIELD, u=U, gamma=gamma, vector_potential=UNIFORM, electric_potential=(model == "mu"),
                      dtype=real)

@@ -59,6 +59,26 @@ class Grid:
         ny = max(2, int(math.ceil(height / h - 1e-9)) + 1)
         return cls(nx, ny, width / (nx - 1), height / (ny - 1), **kw)
 
+    @classmethod
+    def tiling(cls, width: float, height: float, h: float, **kw) -> "Grid":
+        """The smallest grid with spacing ≤ ``h`` whose node cells tile ``width`` × ``height`` [ξ]:
+        ⌈width/h⌉ × ⌈height/h⌉ nodes at the centres of the cells, the outermost half a spacing inside
+        the edges.
+
+        Every superconducting node stands for a whole hx × hy cell (docs/model.md, "Boundaries"), so
+        with ``Rectangle(width, height)`` this lattice is a film of exactly width × height, where
+        :meth:`covering` (nodes on the edges) is one of (width + hx) × (height + hy).
+
+        Raises:
+            ParameterError: for non-positive sizes or spacing.
+        """
+        require_positive("width", width, "xi")
+        require_positive("height", height, "xi")
+        require_positive("h", h, "xi")
+        nx = max(2, int(math.ceil(width / h - 1e-9)))
+        ny = max(2, int(math.ceil(height / h - 1e-9)))
+        return cls(nx, ny, width / nx, height / ny, **kw)
+
     @property
     def shape(self) -> tuple[int, int]:
         return (self.nx, self.ny)

@@ -42,3 +42,24 @@ def test_links_leaving_the_material_are_omitted():
     np.testing.assert_array_equal(lx[:-1], s[:-1] * s[1:])
     np.testing.assert_array_equal(ly[:, :-1], s[:, :-1] * s[:, 1:])
     assert not lx[-1].any() and not ly[:, -1].any()      # no wrap-around on an open grid
+
+
+@pytest.mark.parametrize("width, height, h", [(12.0, 7.0, 0.4), (20.0, 20.0, 0.35), (3.0, 5.0, 1.0)])
+def test_tiling_grid_is_a_film_of_exactly_its_size(width, height, h):
+    """Every node stands for a whole cell, so the uniform superconducting state's free energy is
+    −½ × the film's area (condensation energy density −ψ∞⁴/2 in GL units). With Grid.tiling that
+    area is width × height to round-off; with Grid.covering (nodes on the edges) it is
+    (width + hx)(height + hy): the film is one spacing wider (docs/model.md, "Boundaries")."""
+    import jax.numpy as jnp     # float64: tests/conftest.py enables it
+
+    from gl import UNIFORM, free_energy, make_model, uniform_state
+
+    model = make_model(2.0, 0.0, vector_potential=UNIFORM, dtype=jnp.float64)
+    for grid, area in ((Grid.tiling(width, height, h), width * height), (Grid.covering(width, height, h), None)):
+        assert grid.hx <= h + 1e-12 and grid.hy <= h + 1e-12
+        lat = make_lattice(grid, Rectangle(width, height), dtype=jnp.float64)
+        assert int(np.asarray(lat.site).sum()) == grid.nx * grid.ny        # every node is in the film
+        zero = jnp.zeros(grid.shape, jnp.float64)
+        energy = float(free_energy(uniform_state(lat, zero, zero), model, lat))
+        expected = area if area is not None else (width + grid.hx) * (height + grid.hy)
+        np.testing.assert_allclose(energy, -0.5 * expected, rtol=1e-12)
