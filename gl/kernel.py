@@ -197,18 +197,26 @@ def _write_interior(buffer, interior, periodic, row_blocks=1):
     return new
 
 
-def _two_step_loop(interior_step, state, n_steps, periodic, in_place=True, row_blocks=1):
+def _two_step_loop(interior_step, state, n_steps, periodic, in_place=True, row_blocks=1, carried=None):
     """``n_steps`` applications of ``interior_step(state, k)`` (k the step index; it returns the new
     interior, (k, nx, ny)) to the padded ``state``.
 
     ``in_place``: each new interior is written into the buffer of the state from the step before
     last, whose ghosts already hold what they must (zero across open edges), instead of padding a
-    new array; ``row_blocks`` as in :func:`_write_interior`. Otherwise each step pads its interior (``with_ghosts``), a loop that XLA's CPU
-    backend splits over two threads (one per component) where it runs the in-place write on one:
-    faster for the frozen-A step in float64 from 1024² up (benchmarks/RESULTS.md, section 13).
-    Two steps per loop iteration, behind an optimization barrier, so XLA alternates two buffers
-    without copying."""
+    new array; ``row_blocks`` as in :func:`_write_interior`. Otherwise each step pads its interior
+    (``with_ghosts``), a loop that XLA's CPU backend splits over two threads (one per component)
+    where it runs the in-place write on one: faster for the frozen-A step in float64 from 1024² up
+    (benchmarks/RESULTS.md, section 13). Two steps per loop iteration, so XLA alternates two buffers
+    without copying.
+
+    ``carried`` (in-place loop only): ``(buffer, refresh)``, a padded buffer whose interior is
+    rewritten in place with ``refresh(state)`` before each step and passed on as
+    ``interior_step(state, k, buffer)``: something of the state that the step reads at several
+    neighbours and XLA would otherwise recompute for each (the full-A step's link factors)."""
     if not in_place:
+        if carried is not None:
+            raise ValueError("a carried buffer needs the in-place loop")
+
         def padded(f, k):
             return _with_ghosts(interior_step(f, k).astype(f.dtype), periodic)
 
@@ -218,17 +226,29 @@ def _two_step_loop(interior_step, state, n_steps, periodic, in_place=True, row_b
         state = jax.lax.fori_loop(0, n_steps // 2, two_padded, state)
         return jax.lax.cond(n_steps % 2 == 1, lambda f: padded(f, n_steps - 1), lambda f: f, state)
 
-    def step(scratch, current, k):
-        return _write_interior(scratch, interior_step(current, k), periodic, row_blocks)
+    if carried is None:
+        aux0 = None
+
+        def step(scratch, current, aux, k):
+            return _write_interior(scratch, interior_step(current, k), periodic, row_blocks), aux
+    else:
+        aux0, refresh = carried
+
+        def step(scratch, current, aux, k):
+            aux = _write_interior(aux, refresh(current), periodic, row_blocks)
+            return _write_interior(scratch, interior_step(current, k, aux), periodic, row_blocks), aux
 
     def two(k, carry):
-        scratch, current = carry
-        mid = jax.lax.optimization_barrier(step(scratch, current, 2 * k))
-        return mid, step(current, mid, 2 * k + 1)
+        scratch, current, aux = carry
+        mid, aux = step(scratch, current, aux, 2 * k)
+        mid = jax.lax.optimization_barrier(mid)
+        out, aux = step(current, mid, aux, 2 * k + 1)
+        return mid, out, aux
 
     scratch = jnp.copy(state)
-    scratch, state = jax.lax.fori_loop(0, n_steps // 2, two, (scratch, state))
-    return jax.lax.cond(n_steps % 2 == 1, lambda s, f: step(s, f, n_steps - 1), lambda s, f: f, scratch, state)
+    scratch, state, aux = jax.lax.fori_loop(0, n_steps // 2, two, (scratch, state, aux0))
+    return jax.lax.cond(n_steps % 2 == 1, lambda s, f, a: step(s, f, a, n_steps - 1)[0], lambda s, f, a: f,
+                        scratch, state, aux)
 
 
 def _two_pi_parts(dtype):
@@ -395,18 +415,29 @@ def _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, di, dj):
     return field_excess(flux * (1.0 / (hx * hy)) * pl, h_applied, pl)
 
 
-def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt):
-    """New interior (4, nx, ny) of ψ and the link phases after one Euler step (A evolving) at time ``t``.
-
-    One fused loop: the link variables (by :func:`sincos`) and the plaquette field are recomputed
-    where each is used (XLA evaluates them again for each output plane: about 70% of the step's
-    time on a CPU). Storing them once per step instead (a buffer written in place) ran 1.5x faster
-    at 512² but no faster at 2048², where the extra traffic cancels it (benchmarks/RESULTS.md,
-    section 13), so they are not stored."""
-    r, i, ax, ay = fields[0], fields[1], fields[2], fields[3]
+def _link_planes(ax, ay):
+    """(4, …) stack of the link variables' parts, in :class:`Links` order: cos a_x, −sin a_x,
+    cos a_y, −sin a_y (U = exp(−ia), by :func:`sincos`)."""
     sx, cx = sincos(ax)
     sy, cy = sincos(ay)
-    links = Links(cx, -sx, cy, -sy)
+    return jnp.stack([cx, -sx, cy, -sy])
+
+
+#: largest grid (nodes) for which the full-A step on a CPU keeps its link factors in a buffer
+LINK_BUFFER_MAX_SITES = 1024 * 1024
+
+
+def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links: Links | None = None):
+    """New interior (4, nx, ny) of ψ and the link phases after one Euler step (A evolving) at time ``t``.
+
+    ``links``: the padded link factors of ``fields``' a (from :func:`_link_planes`), or None to
+    compute them here. Computed here they are evaluated again where each is used (XLA does so for
+    each output plane and neighbour: about 70% of the step's time on a CPU); :func:`full_steps`
+    passes them in from a buffer for grids up to :data:`LINK_BUFFER_MAX_SITES` on a CPU
+    (benchmarks/RESULTS.md, section 13). The plaquette field is always recomputed."""
+    r, i, ax, ay = fields[0], fields[1], fields[2], fields[3]
+    if links is None:
+        links = Links(*_link_planes(ax, ay))
     h_applied = model.field(t)
     b_c = _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, 0, 0)
     b_ym = _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, 0, -1)
@@ -437,7 +468,9 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
     curl from slices of the padded arrays, all four updates in one fused loop. Per site-update
     it must read ψ, a_x, a_y and the site and plaquette masks and write ψ, a_x, a_y: 10 reals (on a
     CPU it moves 8 more: the new interior is computed on every core into a temporary and copied
-    in as two blocks of rows, see :func:`_write_interior`).
+    in as two blocks of rows, see :func:`_write_interior`; and up to :data:`LINK_BUFFER_MAX_SITES`
+    nodes it writes and reads the four link-factor planes of a carried buffer, 8 more, to evaluate
+    the sine and cosine once per link instead of once per use).
 
     Args:
         fields: (4, nx+2, ny+2) real from :func:`pack_full`.
@@ -445,9 +478,18 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
         eps: ε(r) as in :func:`frozen_steps`. model: the :class:`~gl.model.Model`.
         hx, hy [ξ], t0, dt [t0]: traced scalars. n_steps: traced int. periodic: static.
     """
-    step = lambda f, k: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt)
+    cpu = jax.default_backend() == "cpu"
     # on a CPU, two row blocks: the step's arithmetic then runs on every core (1.7x at 512²-2048², section 13)
-    return _two_step_loop(step, fields, n_steps, periodic, row_blocks=2 if jax.default_backend() == "cpu" else 1)
+    row_blocks = 2 if cpu else 1
+    if cpu and (fields.shape[1] - 2) * (fields.shape[2] - 2) <= LINK_BUFFER_MAX_SITES:
+        # the link factors once per step into a buffer, not once per use (1.7-2x at 88²-512², section 13)
+        step = lambda f, k, links: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt,
+                                              Links(links[0], links[1], links[2], links[3]))
+        refresh = lambda f: _link_planes(f[2, 1:-1, 1:-1], f[3, 1:-1, 1:-1])
+        carried = (_link_planes(fields[2], fields[3]), refresh)
+        return _two_step_loop(step, fields, n_steps, periodic, row_blocks=row_blocks, carried=carried)
+    step = lambda f, k: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt)
+    return _two_step_loop(step, fields, n_steps, periodic, row_blocks=row_blocks)
 
 
 def run_full(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=None):
