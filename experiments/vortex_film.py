@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 import time
 from pathlib import Path
 
@@ -252,6 +253,10 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
     if cfg.minimize:
         mini = minimize(state, params, lat, tol=cfg.minimize_tol, max_iter=cfg.max_iter, memory_size=cfg.lbfgs_memory)
         state = mini.state
+        if not mini.converged:
+            print(f"glsim: warning: L-BFGS stopped after {mini.iterations} iterations with gradient norm "
+                  f"{mini.grad_norm:.3g} > minimize_tol = {cfg.minimize_tol:g}: the state is near a minimum, not at "
+                  "one (summary 'minimization'); raise max_iter or t_final", file=sys.stderr)
 
     # observables
     v = obs.vortices(state, lat)

@@ -181,3 +181,14 @@ def test_screened_film_run_reports_pearl_length_and_the_frozen_comparison(tmp_pa
     import h5py
     with h5py.File(out / "result.h5") as f:
         assert f["bz_above"].shape == f["bz"].shape
+
+
+def test_unconverged_minimization_is_reported(tmp_path, capsys):
+    """A minimization cut off by max_iter is not passed off as a minimum: the summary says
+    converged = false with its gradient norm above minimize_tol, and the run warns on stderr."""
+    out = tmp_path / "short"
+    cfg = [kv if not kv.startswith("max_iter") else "max_iter=5" for kv in SMALL]
+    assert main(["run", "--out", str(out), "--no-progress", *sum([["--set", kv] for kv in cfg], [])]) == 0
+    m = json.loads((out / "summary.json").read_text())["minimization"]
+    assert m["iterations"] <= 5 and not m["converged"] and m["grad_norm"] > Config().minimize_tol
+    assert "L-BFGS stopped after" in capsys.readouterr().err
