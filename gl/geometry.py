@@ -17,6 +17,17 @@ import numpy as np
 from .errors import ParameterError, require_positive
 
 
+def _cells_across(width: float, height: float, h: float) -> tuple[int, int]:
+    """(⌈width/h⌉, ⌈height/h⌉): the fewest cells of side ≤ ``h`` across a width × height box [ξ].
+
+    Raises:
+        ParameterError: for non-positive sizes or spacing."""
+    require_positive("width", width, "xi")
+    require_positive("height", height, "xi")
+    require_positive("h", h, "xi")
+    return int(math.ceil(width / h - 1e-9)), int(math.ceil(height / h - 1e-9))
+
+
 @dataclasses.dataclass(frozen=True)
 class Grid:
     """A uniform rectangular lattice of nodes.
@@ -52,11 +63,8 @@ class Grid:
         Raises:
             ParameterError: for non-positive sizes or spacing.
         """
-        require_positive("width", width, "xi")
-        require_positive("height", height, "xi")
-        require_positive("h", h, "xi")
-        nx = max(2, int(math.ceil(width / h - 1e-9)) + 1)
-        ny = max(2, int(math.ceil(height / h - 1e-9)) + 1)
+        nx, ny = _cells_across(width, height, h)
+        nx, ny = max(2, nx + 1), max(2, ny + 1)
         return cls(nx, ny, width / (nx - 1), height / (ny - 1), **kw)
 
     @classmethod
@@ -72,11 +80,7 @@ class Grid:
         Raises:
             ParameterError: for non-positive sizes or spacing.
         """
-        require_positive("width", width, "xi")
-        require_positive("height", height, "xi")
-        require_positive("h", h, "xi")
-        nx = max(2, int(math.ceil(width / h - 1e-9)))
-        ny = max(2, int(math.ceil(height / h - 1e-9)))
+        nx, ny = (max(2, n) for n in _cells_across(width, height, h))
         return cls(nx, ny, width / nx, height / ny, **kw)
 
     @property

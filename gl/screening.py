@@ -195,12 +195,17 @@ def run_screened(state, model, lat: Lattice, dt, n_steps, t0=0.0, block=None):
     return jax.lax.cond(k > 1, multirate, per_step, state)
 
 
+def _gauged_differences(theta, ax, ay):
+    """(θ_j − θ_i − a_ij) on the x- and y-links, each (nx, ny): the unwrapped gauge-invariant phase
+    differences whose sine (or, in the London limit, value) is the link current times h."""
+    return fwd(theta, 0) - theta - ax, fwd(theta, 1) - theta - ay
+
+
 def _phase_energy(theta, ax, ay, lat: Lattice):
     """½ Σ_film links (θ_j − θ_i − a_ij)²: the London kinetic energy (|ψ| = 1) as a function of the phase;
     its θ-gradient is minus the lattice divergence of the London current Δθ − a."""
-    th = theta * lat.site
-    ex = lat.link_x * (fwd(th, 0) - th - ax)
-    ey = lat.link_y * (fwd(th, 1) - th - ay)
+    dx, dy = _gauged_differences(theta * lat.site, ax, ay)
+    ex, ey = lat.link_x * dx, lat.link_y * dy
     return 0.5 * (jnp.sum(ex * ex) + jnp.sum(ey * ey))
 
 
@@ -243,9 +248,8 @@ def _solve_on_film(hvp, rhs, site, tol, maxiter, atol=0.0):
 def _gl_phase_energy(theta, weight_x, weight_y, ax, ay, lat: Lattice):
     """Σ_links w (1 − cos(θ_j − θ_i − a_ij)), w = |ψ_i||ψ_j|: the kinetic energy of ψ as a function of
     its phase; minus its θ-gradient is h times the lattice divergence of J_s."""
-    th = theta * lat.site
-    return (jnp.sum(weight_x * (1.0 - jnp.cos(fwd(th, 0) - th - ax)))
-            + jnp.sum(weight_y * (1.0 - jnp.cos(fwd(th, 1) - th - ay))))
+    dx, dy = _gauged_differences(theta * lat.site, ax, ay)
+    return jnp.sum(weight_x * (1.0 - jnp.cos(dx))) + jnp.sum(weight_y * (1.0 - jnp.cos(dy)))
 
 
 @functools.partial(jax.jit, static_argnums=(2, 3, 4))
@@ -316,9 +320,8 @@ def london_state(lat: Lattice, model, t=0.0, *, tol: float = 1e-8):
     ax, ay = h * ux, h * uy
     mx, my = lat.link_x.astype(dtype), lat.link_y.astype(dtype)
     theta = london_phase(ax, ay, lat)
-    gauged_x = (ax - (fwd(theta, 0) - theta)) * mx
-    gauged_y = (ay - (fwd(theta, 1) - theta)) * my
-    lon = london_response(gauged_x, gauged_y, lat.grid, model.pearl_length, mx, my, tol=tol)
+    dx, dy = _gauged_differences(theta, ax, ay)          # the gauged potential a − Δθ is −(these)
+    lon = london_response(-dx * mx, -dy * my, lat.grid, model.pearl_length, mx, my, tol=tol)
     ix, iy = induced_potential(lon.jx * mx, lon.jy * my, film_kernel(model, lat), lat)
     theta = london_phase(ax + ix, ay + iy, lat)
     psi = (jnp.cos(theta) + 1j * jnp.sin(theta)) * lat.site
