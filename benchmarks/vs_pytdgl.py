@@ -3,6 +3,7 @@
 Usage:  python benchmarks/vs_pytdgl.py [--tdgl-python PATH] [--gamma 0 10] [--h 1 0.5 0.35]
                                       [--edge 1 0.5 0.35] [--t-final 300] [--dtype float64]
                                       [--no-mu0] [--dt-fraction 0.5] [--pytdgl-dt-max DT] [--pytdgl-only]
+                                      [--our-cells | --our-half-cells] [--pytdgl-mesh delaunay|square]
                                       [--out FILE.json]
 
 Problem: a 20ξ × 20ξ square film, κ = 2, A frozen at the applied field 0.2 B_c2 (no screening),
@@ -61,12 +62,14 @@ HISTORY = 6          # vortex counts are also recorded at t_final·k/HISTORY, k 
 
 
 def worker_ours(h: float, t_final: float = T_FINAL, model: str = "mu", gamma: float = 0.0,
-                precision: str = "float64", dt_fraction: float = 0.5, cells: bool = False) -> dict:
+                precision: str = "float64", dt_fraction: float = 0.5, cells: bool = False,
+                half_cells: bool = False) -> dict:
     """Our run at spacing ``h``: ``model`` "mu" keeps the electric potential (the same equations
     as pyTDGL); "mu0" drops it (μ = 0, the fast frozen-A kernel). ``cells``: ⌈side/h⌉ nodes a side at
     the centres of the cells that tile the film (its area is then exactly side², as in pyTDGL's
     finite volumes, where the default grid's edge nodes sit on the film's edge and their full cells
-    reach h/2 beyond it)."""
+    reach h/2 beyond it). ``half_cells``: the default grid's nodes with pyTDGL's cells, halved at the
+    edges and quartered at the corners (``Grid.covering(..., edge_cells="half")``)."""
     import math
 
     import jax
@@ -84,7 +87,9 @@ def worker_ours(h: float, t_final: float = T_FINAL, model: str = "mu", gamma: fl
     real = jnp.float32 if precision == "float32" else jnp.float64
     cplx = "complex64" if precision == "float32" else "complex128"
     t0 = time.perf_counter()
-    grid = (Grid.tiling if cells else Grid.covering)(SIDE, SIDE, h)
+    if half_cells and cells:
+        raise ValueError("half edge cells go with nodes on the edges (Grid.covering), not with Grid.tiling")
+    grid = (Grid.tiling if cells else Grid.covering)(SIDE, SIDE, h, edge_cells="half" if half_cells else "whole")
     lat = make_lattice(grid, Rectangle(SIDE, SIDE), dtype=real)
     mdl = make_model(KAPPA, FIELD, u=U, gamma=gamma, vector_potential=UNIFORM, electric_potential=(model == "mu"),
                      dtype=real)
@@ -100,9 +105,12 @@ def worker_ours(h: float, t_final: float = T_FINAL, model: str = "mu", gamma: fl
         v = obs.vortices(state, lat)
         history.append([(k + 1) * seg * dt, v["n_vortices"] - v["n_antivortices"]])
     wall = time.perf_counter() - t0
-    what = "with mu (run_steps, electric_potential=True" if model == "mu" else "mu = 0 (run_steps, fast kernel"
+    what = "with mu (run_steps, electric_potential=True" if model == "mu" else \
+        "mu = 0 (run_steps, reference loop" if half_cells else "mu = 0 (run_steps, fast kernel"
+    what += ", half edge cells" if half_cells else ""
     return {"code": f"this project, {what}, {cplx})", "model": model, "gamma": gamma,
-            "resolution": f"h = {h} xi" + (", nodes at cell centres" if cells else ""), "cells": cells,
+            "resolution": f"h = {h} xi" + (", nodes at cell centres" if cells else "")
+            + (", half cells at the edges" if half_cells else ""), "cells": cells, "half_cells": half_cells,
             "h": h, "spacing": [grid.hx, grid.hy], "sites": grid.nx * grid.ny, "steps": n_steps, "dt": dt,
             "dt_fraction_of_limit": dt_fraction, "wall_s": wall, "vortices": v["n_vortices"], "antivortices": v["n_antivortices"],
             "finite": bool(jnp.all(jnp.isfinite(state.psi))), "history_t_net_vortices": history,
@@ -230,6 +238,9 @@ def main(argv=None):
     p.add_argument("--pytdgl-only", action="store_true", help="skip our rows")
     p.add_argument("--our-cells", action="store_true",
                    help="our nodes at the centres of cells tiling the film (⌈side/h⌉ a side) instead of on its edges")
+    p.add_argument("--our-half-cells", action="store_true",
+                   help="our default nodes with pyTDGL's cells: halved at the edges, quartered at the corners "
+                        "(Grid edge_cells='half')")
     p.add_argument("--pytdgl-mesh", choices=["delaunay", "square"], default="delaunay",
                    help="pyTDGL's mesh: its own Delaunay mesh of max edge --edge, or our square lattice of spacing ≤ --edge "
                         "cut into triangles (square_mesh)")
@@ -239,7 +250,7 @@ def main(argv=None):
         g = args.gamma[0]
         if args.worker == "ours":
             print(json.dumps(worker_ours(args.res, args.t_final, args.model, g, args.dtype, args.dt_fraction,
-                                         args.our_cells)))
+                                         args.our_cells, args.our_half_cells)))
         else:
             print(json.dumps(worker_pytdgl(args.res, args.t_final, g, args.pytdgl_dt_max, args.pytdgl_mesh)))
         return
@@ -251,7 +262,8 @@ def main(argv=None):
             for h in args.h:
                 rows.append(_run([sys.executable, __file__, "--worker", "ours", "--res", str(h), "--t-final",
                                   str(args.t_final), "--model", model, "--gamma", str(g), "--dtype", args.dtype,
-                                  "--dt-fraction", str(args.dt_fraction)] + (["--our-cells"] if args.our_cells else []),
+                                  "--dt-fraction", str(args.dt_fraction)] + (["--our-cells"] if args.our_cells else [])
+                                 + (["--our-half-cells"] if args.our_half_cells else []),
                                  env))
                 print(json.dumps(rows[-1]), flush=True)
         if args.tdgl_python.lower() != "none":

@@ -13,6 +13,10 @@
   (:func:`field_excess`), so the applied field enters through the box's boundary.
 * Electric potential: insulating (Neumann) edges of a rectangle, ∂μ/∂n = 0, solved exactly by a
   discrete cosine transform (:func:`solve_poisson_neumann`).
+* Cells of the nodes on open edges (:attr:`gl.geometry.Grid.edge_cells`): whole cells (default),
+  or half cells (quarter cells at corners) as in a vertex-centred finite-volume scheme; the
+  weights enter the Laplacian, the divergence and the free energy (:func:`node_weights`,
+  :func:`link_weights`), and the Neumann modes are then those of the DCT-I.
 """
 from __future__ import annotations
 
@@ -37,6 +41,29 @@ def open_edge_masks(grid: Grid) -> tuple[np.ndarray, np.ndarray]:
     if not grid.periodic_y:
         ey[:, -1] = False
     return ex, ey
+
+
+def node_weights(grid: Grid, dtype=None):
+    """(nx, ny) fractions of a whole cell that the nodes stand for (w_x[i]·w_y[j],
+    :meth:`gl.geometry.Grid.cell_weights`), or None when every cell is whole."""
+    if not grid.half_edge_cells:
+        return None
+    wx, wy = grid.cell_weights()
+    return jnp.asarray(np.outer(wx, wy), dtype or jnp.result_type(float))
+
+
+def link_weights(grid: Grid, dtype=None):
+    """(f_x (1, ny), f_y (nx, 1)): the dual faces of x- and y-links as fractions of a whole cell's
+    side, broadcastable against (nx, ny) link arrays; None when every cell is whole.
+
+    With half cells a link along an open edge has half a face, so it carries half the flux of
+    an interior link: the Laplacian of an edge node is then (ψ_l + ψ_r − 2ψ)/h² + 2(Uψ_in − ψ)/h²,
+    the stencil of a mirror ghost node (second-order zero normal derivative)."""
+    if not grid.half_edge_cells:
+        return None
+    wx, wy = grid.cell_weights()
+    dtype = dtype or jnp.result_type(float)
+    return jnp.asarray(wy[None, :], dtype), jnp.asarray(wx[:, None], dtype)
 
 
 def with_ghosts(interior, periodic):
@@ -91,13 +118,16 @@ def require_rectangle(site, periodic: tuple[bool, bool], what: str) -> None:
 
 
 def neumann_eigenvalues(grid: Grid, spacing=None):
-    """Eigenvalues (≤ 0) of the masked lattice Laplacian of a full rectangle, (nx, ny), DCT-II basis.
+    """Eigenvalues (≤ 0) of the masked lattice Laplacian of a full rectangle, (nx, ny): the DCT-II
+    modes for whole edge cells, 2(cos(πk/(n−1)) − 1)/h² (the DCT-I modes) for half edge cells.
 
     ``spacing`` = (hx, hy) [ξ], possibly traced, replaces the grid's."""
     hx, hy = (grid.hx, grid.hy) if spacing is None else spacing
-    kx = jnp.asarray(2.0 * (np.cos(np.pi * np.arange(grid.nx) / grid.nx) - 1.0)) / hx ** 2
-    ky = jnp.asarray(2.0 * (np.cos(np.pi * np.arange(grid.ny) / grid.ny) - 1.0)) / hy ** 2
-    return kx[:, None] + ky[None, :]
+    if grid.half_edge_cells:
+        kx, ky = (jnp.asarray(_half_cell_modes(n)[1]) for n in (grid.nx, grid.ny))
+    else:
+        kx, ky = (jnp.asarray(2.0 * (np.cos(np.pi * np.arange(n) / n) - 1.0)) for n in (grid.nx, grid.ny))
+    return kx[:, None] / hx ** 2 + ky[None, :] / hy ** 2
 
 
 #: up to this many nodes per axis the DCT is a product with a precomputed matrix (faster than an FFT
@@ -114,6 +144,37 @@ def _dct_matrix(n: int) -> np.ndarray:
     return c
 
 
+@functools.lru_cache(maxsize=32)
+def _half_cell_modes(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(Q (n, n), λ (n,)) of the 1D half-edge-cell Laplacian at unit spacing, L = W⁻¹K with node
+    weights W = diag(½, 1, …, 1, ½): L = W^(−½) Q diag(λ) Qᵀ W^(½), Q orthogonal.
+
+    The modes are the DCT-I's, v_k(i) = cos(πki/(n−1)) with λ_k = 2(cos(πk/(n−1)) − 1), which are
+    orthogonal under the weights (Σ_i w_i v_k(i)² = (n−1)/2, or n−1 for k = 0 and n−1)."""
+    m = n - 1
+    k, i = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    v = np.cos(np.pi * k * i / m)                        # (k, i)
+    w = np.ones(n)
+    w[[0, -1]] = 0.5
+    norm = np.full(n, m / 2.0)
+    norm[[0, -1]] = m
+    q = (np.sqrt(w)[None, :] * v / np.sqrt(norm)[:, None]).T   # (i, k)
+    return q, 2.0 * (np.cos(np.pi * np.arange(n) / m) - 1.0)
+
+
+def _half_cell_transform(a, inverse: bool):
+    """Coefficients of the (nx, ny) node field ``a`` in the half-cell Neumann modes, or back."""
+    nx, ny = a.shape
+    (qx, _), (qy, _) = _half_cell_modes(nx), _half_cell_modes(ny)
+    wx, wy = np.ones(nx), np.ones(ny)
+    wx[[0, -1]] = wy[[0, -1]] = 0.5
+    root = jnp.asarray(np.sqrt(np.outer(wx, wy)), a.dtype)
+    qx, qy = jnp.asarray(qx, a.dtype), jnp.asarray(qy, a.dtype)
+    if inverse:
+        return (qx @ a @ qy.T) / root
+    return qx.T @ (root * a) @ qy
+
+
 def _dct2(a, inverse: bool):
     nx, ny = a.shape
     if max(nx, ny) > DCT_MATRIX_MAX:
@@ -124,11 +185,14 @@ def _dct2(a, inverse: bool):
     return cx @ a @ cy.T
 
 
-def solve_poisson_neumann(rhs, eigenvalues):
-    """μ with ∇²μ = rhs on the rectangle (insulating edges) and mean(μ) = 0; rhs must sum to 0.
+def solve_poisson_neumann(rhs, eigenvalues, grid: Grid | None = None):
+    """μ with ∇²μ = rhs on the rectangle (insulating edges) and no uniform part; rhs must have no
+    uniform part either (Σ rhs = 0, weighted by the cells).
 
-    Exact for the masked lattice Laplacian: the orthonormal DCT-II diagonalizes it (eigenvalues
-    from :func:`neumann_eigenvalues`); shapes (nx, ny)."""
-    r = _dct2(rhs, inverse=False)
+    Exact for the masked lattice Laplacian: the orthonormal DCT-II diagonalizes it for whole edge
+    cells, the weighted DCT-I for ``grid`` with half edge cells (eigenvalues from
+    :func:`neumann_eigenvalues` of the same grid); shapes (nx, ny)."""
+    transform = _half_cell_transform if grid is not None and grid.half_edge_cells else _dct2
+    r = transform(rhs, inverse=False)
     safe = jnp.where(eigenvalues == 0.0, 1.0, eigenvalues)
-    return _dct2(jnp.where(eigenvalues == 0.0, 0.0, r / safe), inverse=True)
+    return transform(jnp.where(eigenvalues == 0.0, 0.0, r / safe), inverse=True)

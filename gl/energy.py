@@ -8,7 +8,8 @@ in reduced units), per unit volume in units of B_c²/μ0:
 lengths in ξ, fields in B_c2; the condensation term is :func:`gl.model.condensation_density`. On the lattice the gradient term becomes
 Σ_links |U ψ_j − ψ_i|²/h² (Gropp et al., J. Comput. Phys. 123, 254 (1996), Eq. 3.7) and the
 field term runs over every plaquette of the box, vacuum included, so F is the Gibbs free energy
-G(H) of the 2D (infinite-cylinder) model. With A frozen at the applied potential B = H and the
+G(H) of the 2D (infinite-cylinder) model. With half edge cells (:attr:`gl.geometry.Grid.edge_cells`)
+the node terms count with their cell fractions and the links with their dual-face fractions. With A frozen at the applied potential B = H and the
 field term vanishes (the thin-film limit without screening); a :data:`~gl.model.PEARL` film's
 field term is the magnetic energy ∫K·A_K of its sheet current (:mod:`gl.screening`, Eq. 2).
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from .boundary import field_excess
+from .boundary import field_excess, link_weights, node_weights
 from .gauge import magnetic_field
 from .lattice import Lattice
 from .model import Model, condensation_density
@@ -40,14 +41,18 @@ def kinetic_sum(re, im, links, lat: Lattice):
         re, im: Re ψ and Im ψ on the nodes, (nx, ny), zero off the material.
         links: :func:`link_factors` of the link phases.
     Returns:
-        The sum (scalar, per ξ² of area: multiply by hx·hy for the energy).
+        The sum (scalar, per ξ² of area: multiply by hx·hy for the energy). With half edge cells
+        each link counts with the fraction of its dual face (:func:`gl.boundary.link_weights`).
     """
+    faces = link_weights(lat.grid, re.dtype) or (None, None)
     total = 0.0
-    for axis, h, mask, (ur, ui) in ((0, lat.hx, lat.link_x, links[:2]), (1, lat.hy, lat.link_y, links[2:])):
+    for axis, h, mask, (ur, ui), face in ((0, lat.hx, lat.link_x, links[:2], faces[0]),
+                                          (1, lat.hy, lat.link_y, links[2:], faces[1])):
         rn, in_ = fwd(re, axis), fwd(im, axis)
         dr = mask * (ur * rn - ui * in_ - re)
         di = mask * (ur * in_ + ui * rn - im)
-        total = total + jnp.sum(dr * dr + di * di) / h ** 2
+        squares = dr * dr + di * di
+        total = total + jnp.sum(squares if face is None else face * squares) / h ** 2
     return total
 
 
@@ -61,7 +66,8 @@ def free_energy_terms(state: State, model: Model, lat: Lattice, t=0.0, links=Non
     area = lat.hx * lat.hy
     re, im = jnp.real(state.psi) * lat.site, jnp.imag(state.psi) * lat.site
     n = re * re + im * im
-    condensation = area * jnp.sum(lat.site * condensation_density(n, model.condensation_coefficient(t)))
+    cells = lat.site if lat.grid.edge_cells == "whole" else lat.site * node_weights(lat.grid, lat.site.dtype)
+    condensation = area * jnp.sum(cells * condensation_density(n, model.condensation_coefficient(t)))
     links = link_factors(state.ax, state.ay) if links is None else links
     kinetic = area * kinetic_sum(re, im, links, lat)
     if model.screened_film:

@@ -17,6 +17,10 @@ import numpy as np
 from .errors import ParameterError, require_positive
 
 
+#: what a node on an open edge of the box stands for: a whole cell, or half of one (Grid.edge_cells)
+EDGE_CELLS = ("whole", "half")
+
+
 def _cells_across(width: float, height: float, h: float) -> tuple[int, int]:
     """(⌈width/h⌉, ⌈height/h⌉): the fewest cells of side ≤ ``h`` across a width × height box [ξ].
 
@@ -36,9 +40,14 @@ class Grid:
         nx, ny: number of nodes along x and y (≥ 2).
         hx, hy: node spacings [ξ] (> 0).
         periodic_x, periodic_y: whether the lattice wraps around in that direction.
+        edge_cells: "whole" (default): every node stands for a whole hx × hy cell, also on the
+            box's open edges; "half": the nodes on an open edge stand for half a cell and the
+            corner nodes for a quarter, so that with nodes on a film's edges (:meth:`covering`)
+            the cells tile the film exactly, as the finite volumes of pyTDGL do (vertex-centred
+            cells; docs/model.md, "Boundaries"). Periodic axes have no edges.
 
     Raises:
-        ParameterError: for fewer than 2 nodes or a non-positive spacing.
+        ParameterError: for fewer than 2 nodes, a non-positive spacing or an unknown ``edge_cells``.
     """
 
     nx: int
@@ -47,6 +56,7 @@ class Grid:
     hy: float
     periodic_x: bool = False
     periodic_y: bool = False
+    edge_cells: str = "whole"
 
     def __post_init__(self):
         for name in ("nx", "ny"):
@@ -55,6 +65,8 @@ class Grid:
                 raise ParameterError(f"parameter '{name}' = {n!r} is out of range: must be an integer ≥ 2")
         require_positive("hx", self.hx, "xi")
         require_positive("hy", self.hy, "xi")
+        if self.edge_cells not in EDGE_CELLS:
+            raise ParameterError(f"parameter 'edge_cells' = {self.edge_cells!r} is unknown: allowed {EDGE_CELLS}")
 
     @classmethod
     def covering(cls, width: float, height: float, h: float, **kw) -> "Grid":
@@ -90,6 +102,25 @@ class Grid:
     @property
     def cell_area(self) -> float:
         return self.hx * self.hy
+
+    @property
+    def half_edge_cells(self) -> bool:
+        """Whether the nodes on open edges stand for half cells (``edge_cells == "half"``)."""
+        return self.edge_cells == "half"
+
+    def cell_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """(w_x (nx,), w_y (ny,)): the fraction of a whole cell's side each node's cell spans.
+
+        All ones for ``edge_cells="whole"``; with "half", ½ at both ends of each open axis. A node's
+        cell is w_x[i]·w_y[j]·hx·hy; the dual face of the x-link (i, j)→(i+1, j) is w_y[j]·hy long,
+        that of the y-link (i, j)→(i, j+1) w_x[i]·hx."""
+        wx, wy = np.ones(self.nx), np.ones(self.ny)
+        if self.half_edge_cells:
+            if not self.periodic_x:
+                wx[[0, -1]] = 0.5
+            if not self.periodic_y:
+                wy[[0, -1]] = 0.5
+        return wx, wy
 
     def x(self) -> np.ndarray:
         """Node x coordinates, shape (nx,) [ξ]."""

@@ -124,7 +124,8 @@ def save_state(path, state: State, grid: Grid, site_mask, metadata: dict | None 
                 _dataset(f, "y_um", grid.y() * length_unit_m * 1e6, *CORE_DATASETS["y_um"])
                 f.attrs["xi_m"] = float(length_unit_m)
             f.attrs.update(nx=grid.nx, ny=grid.ny, hx=grid.hx, hy=grid.hy,
-                           periodic_x=grid.periodic_x, periodic_y=grid.periodic_y, layout_version=2)
+                           periodic_x=grid.periodic_x, periodic_y=grid.periodic_y, edge_cells=grid.edge_cells,
+                           layout_version=2)
             f.attrs["metadata_json"] = json.dumps(metadata)
             for k, v in metadata.items():
                 if isinstance(v, (int, float, str, bool)):
@@ -160,7 +161,8 @@ def load_state(path) -> tuple[State, Grid, dict, dict]:
             state = State(psi=f["psi"][()], ax=f["ax"][()], ay=f["ay"][()])
             a = f.attrs
             grid = Grid(int(a["nx"]), int(a["ny"]), float(a["hx"]), float(a["hy"]),
-                        bool(a["periodic_x"]), bool(a["periodic_y"]))
+                        bool(a["periodic_x"]), bool(a["periodic_y"]),
+                        str(a.get("edge_cells", "whole")))      # files written before edge_cells: whole cells
             metadata = json.loads(a["metadata_json"])
             extra = {k: v[()] for k, v in f.items() if isinstance(v, h5py.Dataset) and k not in CORE_DATASETS}
             if isinstance(f.get("extra"), h5py.Group):          # the first layout

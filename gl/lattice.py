@@ -75,8 +75,10 @@ class Lattice:
         return self.grid.shape
 
     def superconducting_area(self) -> float:
-        """Area of the superconducting nodes, N_sites·hx·hy [ξ²]."""
-        return float(np.sum(np.asarray(self.site))) * self.grid.cell_area
+        """Area of the superconducting nodes' cells [ξ²]: N_sites·hx·hy, with edge nodes counted
+        by their cell fraction when the grid has half edge cells (:meth:`Grid.cell_weights`)."""
+        wx, wy = self.grid.cell_weights()
+        return float(np.sum(np.asarray(self.site) * np.outer(wx, wy))) * self.grid.cell_area
 
 
 def lattice_from_mask(grid: Grid, site_mask, dtype=None) -> Lattice:

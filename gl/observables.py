@@ -11,6 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .boundary import link_weights
 from .errors import ParameterError, require_positive
 from .gauge import link_variables, magnetic_field, plaquette_circulation, plaquette_flux
 from .lattice import Lattice, bwd, fwd
@@ -137,6 +138,9 @@ def magnetic_moment(state: State, lat: Lattice, spacing=None) -> jnp.ndarray:
     X, Y = lat.grid.nodes()
     # a y-link's midpoint has the x of its nodes; an x-link's midpoint has the y of its nodes
     x, y = jnp.asarray(X / lat.hx) * hx, jnp.asarray(Y / lat.hy) * hy
+    faces = link_weights(lat.grid, jx.dtype)
+    if faces is not None:                       # a link along an open edge stands for half a cell
+        jx, jy = jx * faces[0], jy * faces[1]
     return 0.5 * hx * hy * jnp.sum(x * jy - y * jx)
 
 
@@ -154,7 +158,8 @@ def magnetization(state: State, lat: Lattice, kappa, spacing=None) -> jnp.ndarra
     require_positive("kappa", kappa)
     _require_shape(state, lat)
     hx, hy = (lat.hx, lat.hy) if spacing is None else spacing
-    area = jnp.sum(lat.site) * hx * hy
+    wx, wy = lat.grid.cell_weights()
+    area = jnp.sum(lat.site * np.outer(wx, wy)) * hx * hy
     return magnetic_moment(state, lat, spacing) / (kappa ** 2 * area)
 
 

@@ -26,7 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import screening
-from .boundary import neumann_eigenvalues, require_rectangle, solve_poisson_neumann
+from .boundary import link_weights, neumann_eigenvalues, node_weights, require_rectangle, solve_poisson_neumann
 from .errors import ParameterError, TimeStepError
 from .geometry import Grid
 from .kernel import run_frozen, run_full
@@ -47,8 +47,14 @@ def unit_potential(model: Model, lat: Lattice):
 
 
 def divergence(jx, jy, lat: Lattice):
-    """Lattice divergence of a link field (jx, jy) on nodes, (nx, ny)."""
-    return (jx - bwd(jx, 0)) / lat.hx + (jy - bwd(jy, 1)) / lat.hy
+    """Lattice divergence of a link field (jx, jy) on nodes, (nx, ny): the net outflow through
+    each node's cell faces over its cell area (with half edge cells, :func:`gl.boundary.link_weights`
+    and :func:`gl.boundary.node_weights`)."""
+    faces = link_weights(lat.grid, jx.dtype)
+    if faces is None:
+        return (jx - bwd(jx, 0)) / lat.hx + (jy - bwd(jy, 1)) / lat.hy
+    fx, fy = jx * faces[0], jy * faces[1]
+    return ((fx - bwd(fx, 0)) / lat.hx + (fy - bwd(fy, 1)) / lat.hy) / node_weights(lat.grid, jx.dtype)
 
 
 def electric_potential(state: State, model: Model, lat: Lattice, injection=None):
@@ -59,7 +65,7 @@ def electric_potential(state: State, model: Model, lat: Lattice, injection=None)
     jx, jy = supercurrent(state, lat)
     src = divergence(jx, jy, lat) if injection is None else divergence(jx, jy, lat) - injection
     eig = neumann_eigenvalues(lat.grid).astype(lat.site.dtype)
-    return solve_poisson_neumann(src / model.sigma, eig)
+    return solve_poisson_neumann(src / model.sigma, eig, lat.grid)
 
 
 def rhs(state: State, model: Model, lat: Lattice, t=0.0, mu=None, kernel=None) -> State:
@@ -69,6 +75,7 @@ def rhs(state: State, model: Model, lat: Lattice, t=0.0, mu=None, kernel=None) -
     keeps it. With A frozen, ∂t a = Ḣ(t)·a_unit (the applied potential's drift); a
     :data:`~gl.model.PEARL` film adds the relaxation (G·J_s − A_K)/σ of its own potential
     (:mod:`gl.screening`, Eq. 3; ``kernel`` = :func:`gl.screening.film_kernel`, built if None)."""
+    require_cells_supported(model, lat)
     psi = state.psi
     n = jnp.real(psi * jnp.conj(psi))
     force = covariant_laplacian(psi, state.ax, state.ay, lat) + condensation_factor(
@@ -115,7 +122,8 @@ def stability_limit(grid: Grid, model: Model, spacing=None) -> float:
     (lattice curl-curl plus the London term). Forward Euler is stable for dt·λ_max ≤ 2. For the
     clean model (ε = 1, γ = 0) the ψ bound is (4/hx² + 4/hy² + 2)/u. A :data:`~gl.model.PEARL`
     film's screening relaxation adds dt ≤ 2σ/(1 + n_max g_max)
-    (:func:`gl.screening.screening_time_step_limit`).
+    (:func:`gl.screening.screening_time_step_limit`). Half edge cells leave the bound unchanged
+    (an edge node's Laplacian, (ψ_l + ψ_r − 2ψ)/h² + 2(ψ_in − ψ)/h², has the same Gershgorin disc).
     ``spacing`` = (hx, hy) [ξ] replaces the grid's.
     """
     hx, hy = (grid.hx, grid.hy) if spacing is None else (float(spacing[0]), float(spacing[1]))
@@ -149,11 +157,23 @@ def check_time_step(dt: float | None, grid: Grid, model: Model) -> float:
     return dt
 
 
+def require_cells_supported(model: Model, lat: Lattice) -> None:
+    """Raise a :class:`ParameterError` for half edge cells with an evolving or screened A.
+
+    Half edge cells (:attr:`gl.geometry.Grid.edge_cells`) weight ψ's equation and energy; the A
+    equations (bulk curl-curl, Pearl screening) are written for whole cells only."""
+    if lat.grid.half_edge_cells and (not model.frozen or model.screened_film):
+        raise ParameterError("parameter 'edge_cells' = 'half' needs vector_potential = 'frozen' or 'uniform' "
+                             "(the evolving and screened A are written for whole cells)")
+
+
 def check_model(model: Model, lat: Lattice) -> None:
     """Raise a :class:`ParameterError` if the model does not fit the lattice.
 
-    Checks ε(r)'s shape, and that a kept electric potential has a frozen A on a full rectangle.
+    Checks ε(r)'s shape, that a kept electric potential has a frozen A on a full rectangle, and
+    that half edge cells have a frozen A (:func:`require_cells_supported`).
     """
+    require_cells_supported(model, lat)
     if model.epsilon.ndim == 2 and model.epsilon.shape != lat.shape:
         raise ParameterError(f"parameter 'epsilon' has shape {model.epsilon.shape}: must be () or {lat.shape}")
     if model.screened_film:
@@ -216,9 +236,11 @@ def run_steps(state: State, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spa
     between screening updates; ``reference=True`` gives the per-step scheme); a frozen A runs
     :func:`gl.kernel.run_frozen`; an evolving A :func:`gl.kernel.run_full` (each the same scheme
     as :func:`euler_step` to round-off, written for memory bandwidth). ``reference=True`` forces
-    the plain loop. ``spacing`` = (hx, hy) [ξ], traced, replaces the grid's in the fast kernels.
+    the plain loop, and so do half edge cells (:attr:`gl.geometry.Grid.edge_cells`; the fast
+    kernels are written for whole cells). ``spacing`` = (hx, hy) [ξ], traced, replaces the grid's
+    in the fast kernels.
     """
-    if reference or model.electric_potential:
+    if reference or model.electric_potential or lat.grid.half_edge_cells:
         if spacing is not None:
             raise ParameterError("parameter 'spacing' is only supported by the fast kernels")
         kernel = screening.film_kernel(model, lat) if model.screened_film else None
