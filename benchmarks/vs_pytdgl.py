@@ -63,13 +63,14 @@ HISTORY = 6          # vortex counts are also recorded at t_final·k/HISTORY, k 
 
 def worker_ours(h: float, t_final: float = T_FINAL, model: str = "mu", gamma: float = 0.0,
                 precision: str = "float64", dt_fraction: float = 0.5, cells: bool = False,
-                half_cells: bool = False) -> dict:
+                half_cells: bool = False, save_psi: str | None = None) -> dict:
     """Our run at spacing ``h``: ``model`` "mu" keeps the electric potential (the same equations
     as pyTDGL); "mu0" drops it (μ = 0, the fast frozen-A kernel). ``cells``: ⌈side/h⌉ nodes a side at
     the centres of the cells that tile the film (its area is then exactly side², as in pyTDGL's
     finite volumes, where the default grid's edge nodes sit on the film's edge and their full cells
     reach h/2 beyond it). ``half_cells``: the default grid's nodes with pyTDGL's cells, halved at the
-    edges and quartered at the corners (``Grid.covering(..., edge_cells="half")``)."""
+    edges and quartered at the corners (``Grid.covering(..., edge_cells="half")``). ``save_psi``: a
+    file to write the final |ψ| and the node coordinates [ξ] to (.npz)."""
     import math
 
     import jax
@@ -105,6 +106,11 @@ def worker_ours(h: float, t_final: float = T_FINAL, model: str = "mu", gamma: fl
         v = obs.vortices(state, lat)
         history.append([(k + 1) * seg * dt, v["n_vortices"] - v["n_antivortices"]])
     wall = time.perf_counter() - t0
+    if save_psi:
+        import numpy as np
+
+        X, Y = grid.nodes()
+        np.savez(save_psi, x=X.ravel(), y=Y.ravel(), abs_psi=np.abs(np.asarray(state.psi)).ravel())
     what = "with mu (run_steps, electric_potential=True" if model == "mu" else \
         "mu = 0 (run_steps, reference loop" if half_cells else "mu = 0 (run_steps, fast kernel"
     what += ", half edge cells" if half_cells else ""
@@ -151,7 +157,7 @@ def square_mesh(side: float, spacing: float):
 
 
 def worker_pytdgl(edge: float, t_final: float = T_FINAL, gamma: float = 0.0, dt_max: float | None = None,
-                  mesh: str = "delaunay") -> dict:
+                  mesh: str = "delaunay", save_psi: str | None = None) -> dict:
     import tempfile
 
     import h5py
@@ -201,12 +207,39 @@ def worker_pytdgl(edge: float, t_final: float = T_FINAL, gamma: float = 0.0, dt_
             history.append([float(t_keys[i]), int(wk.sum())])
     solve_steps = int(len(solution.dynamics.time))
     tmp.cleanup()
+    if save_psi:
+        sites = np.asarray(device.mesh.sites)              # pyTDGL's dimensionless mesh: lengths in ξ
+        np.savez(save_psi, x=sites[:, 0], y=sites[:, 1], abs_psi=np.abs(psi))
     return {"code": f"pyTDGL {tdgl.__version__}", "model": "mu", "gamma": gamma,
             "resolution": f"max_edge_length = {edge} xi" if mesh != "square" else f"square mesh, h <= {edge} xi",
             "h": edge, "mesh": mesh,
             "sites": int(len(device.mesh.sites)), "wall_s": wall, "mesh_s": t_mesh,
             "solve_steps": solve_steps, "vortices": int(w[w > 0].sum()), "antivortices": int(-w[w < 0].sum()),
             "history_t_net_vortices": history, "dt_max": options.dt_max}
+
+
+def _save_arg(folder, code, gamma, res, model):
+    """``["--save-psi", FILE]`` for one worker's final |ψ| in ``folder`` (or [] without one)."""
+    if not folder:
+        return []
+    os.makedirs(folder, exist_ok=True)
+    return ["--save-psi", os.path.join(folder, f"{code}_{model}_g{gamma:g}_h{res:g}.npz")]
+
+
+def compare_states(ours_file, theirs_file) -> dict | None:
+    """|ψ| of two final states compared node by node where the nodes coincide (to 1e-6 ξ): the largest
+    and the root-mean-square difference, and the count of matched nodes; None when no node matches."""
+    import numpy as np
+
+    a, b = np.load(ours_file), np.load(theirs_file)
+    key = lambda f: {(round(x, 6), round(y, 6)): i for i, (x, y) in enumerate(zip(f["x"], f["y"]))}
+    ka, kb = key(a), key(b)
+    common = [k for k in ka if k in kb]
+    if not common:
+        return None
+    da = np.array([a["abs_psi"][ka[k]] for k in common]) - np.array([b["abs_psi"][kb[k]] for k in common])
+    return {"matched_nodes": len(common), "max_abs_diff_abs_psi": float(np.abs(da).max()),
+            "rms_diff_abs_psi": float(np.sqrt(np.mean(da ** 2)))}
 
 
 def _run(cmd: list[str], env=None) -> dict:
@@ -244,15 +277,19 @@ def main(argv=None):
     p.add_argument("--pytdgl-mesh", choices=["delaunay", "square"], default="delaunay",
                    help="pyTDGL's mesh: its own Delaunay mesh of max edge --edge, or our square lattice of spacing ≤ --edge "
                         "cut into triangles (square_mesh)")
+    p.add_argument("--save-psi", default=None, metavar="DIR",
+                   help="write each run's final |psi| on its nodes to DIR (.npz) and compare ours and pyTDGL's "
+                        "node by node where the nodes coincide (--pytdgl-mesh square)")
     p.add_argument("--out", default="benchmarks/vs_pytdgl.json")
     args = p.parse_args(argv)
     if args.worker:
         g = args.gamma[0]
         if args.worker == "ours":
             print(json.dumps(worker_ours(args.res, args.t_final, args.model, g, args.dtype, args.dt_fraction,
-                                         args.our_cells, args.our_half_cells)))
+                                         args.our_cells, args.our_half_cells, args.save_psi)))
         else:
-            print(json.dumps(worker_pytdgl(args.res, args.t_final, g, args.pytdgl_dt_max, args.pytdgl_mesh)))
+            print(json.dumps(worker_pytdgl(args.res, args.t_final, g, args.pytdgl_dt_max, args.pytdgl_mesh,
+                                           args.save_psi)))
         return
     root = Path(__file__).resolve().parent.parent
     env = dict(os.environ, PYTHONPATH=str(root))
@@ -263,14 +300,15 @@ def main(argv=None):
                 rows.append(_run([sys.executable, __file__, "--worker", "ours", "--res", str(h), "--t-final",
                                   str(args.t_final), "--model", model, "--gamma", str(g), "--dtype", args.dtype,
                                   "--dt-fraction", str(args.dt_fraction)] + (["--our-cells"] if args.our_cells else [])
-                                 + (["--our-half-cells"] if args.our_half_cells else []),
-                                 env))
+                                 + (["--our-half-cells"] if args.our_half_cells else [])
+                                 + _save_arg(args.save_psi, "ours", g, h, model), env))
                 print(json.dumps(rows[-1]), flush=True)
         if args.tdgl_python.lower() != "none":
             for e in args.edge:
                 extra = [] if args.pytdgl_dt_max is None else ["--pytdgl-dt-max", str(args.pytdgl_dt_max)]
                 rows.append(_run([args.tdgl_python, __file__, "--worker", "pytdgl", "--res", str(e), "--t-final",
-                                  str(args.t_final), "--gamma", str(g), "--pytdgl-mesh", args.pytdgl_mesh] + extra))
+                                  str(args.t_final), "--gamma", str(g), "--pytdgl-mesh", args.pytdgl_mesh] + extra
+                                 + _save_arg(args.save_psi, "pytdgl", g, e, "mu")))
                 print(json.dumps(rows[-1]), flush=True)
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores")
     print(f"{'γ':>4} {'code':<62} {'resolution':<26} {'sites':>7} {'wall s':>8} {'vortices':>9} {'anti':>5}")
@@ -289,6 +327,10 @@ def main(argv=None):
             x = like[-1]
             print(f"γ = {g:g}, resolution {res} ξ: vortices ours {x['ours_vortices']}, pyTDGL {x['pytdgl_vortices']}; "
                   f"wall ours {a['wall_s']:.2f} s, pyTDGL {b['wall_s']:.2f} s ({x['pytdgl_over_ours']:.1f}x)")
+            if args.save_psi:
+                x["abs_psi_node_by_node"] = compare_states(_save_arg(args.save_psi, "ours", g, res, "mu")[1],
+                                                           _save_arg(args.save_psi, "pytdgl", g, res, "mu")[1])
+                print(f"    |psi| node by node: {x['abs_psi_node_by_node']}")
     with open(args.out, "w") as fh:
         json.dump({"problem": {"side_xi": SIDE, "kappa": KAPPA, "field_Bc2": FIELD, "t_final": args.t_final, "u": U,
                                "gamma": args.gamma, "time_unit_conversion": 1.0, "our_dtype": args.dtype,
