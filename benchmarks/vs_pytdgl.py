@@ -111,8 +111,7 @@ def worker_ours(h: float, t_final: float = T_FINAL, model: str = "mu", gamma: fl
 
         X, Y = grid.nodes()
         np.savez(save_psi, x=X.ravel(), y=Y.ravel(), abs_psi=np.abs(np.asarray(state.psi)).ravel())
-    what = "with mu (run_steps, electric_potential=True" if model == "mu" else \
-        "mu = 0 (run_steps, reference loop" if half_cells else "mu = 0 (run_steps, fast kernel"
+    what = "with mu (run_steps, electric_potential=True" if model == "mu" else "mu = 0 (run_steps, fast kernel"
     what += ", half edge cells" if half_cells else ""
     return {"code": f"this project, {what}, {cplx})", "model": model, "gamma": gamma,
             "resolution": f"h = {h} xi" + (", nodes at cell centres" if cells else "")

@@ -58,12 +58,25 @@ def link_weights(grid: Grid, dtype=None):
 
     With half cells a link along an open edge has half a face, so it carries half the flux of
     an interior link: the Laplacian of an edge node is then (ψ_l + ψ_r − 2ψ)/h² + 2(Uψ_in − ψ)/h²,
-    the stencil of a mirror ghost node (second-order zero normal derivative)."""
+    the stencil of a mirror ghost node (second-order zero normal derivative; :func:`axis_scales`)."""
     if not grid.half_edge_cells:
         return None
     wx, wy = grid.cell_weights()
     dtype = dtype or jnp.result_type(float)
     return jnp.asarray(wy[None, :], dtype), jnp.asarray(wx[:, None], dtype)
+
+
+def axis_scales(grid: Grid, dtype=None):
+    """(1/w_x as (nx, 1), 1/w_y as (1, ny)), or None when every cell is whole.
+
+    With half edge cells a node's x-link fluxes pass through faces of w_y[j]·hy over a cell of
+    w_x[i]w_y[j]·hx·hy, so the x part of the Laplacian or the divergence is the whole-cell one
+    times 1/w_x[i], and the y part times 1/w_y[j]: 2 on the edge nodes across the edge."""
+    if not grid.half_edge_cells:
+        return None
+    wx, wy = grid.cell_weights()
+    dtype = dtype or jnp.result_type(float)
+    return jnp.asarray(1.0 / wx[:, None], dtype), jnp.asarray(1.0 / wy[None, :], dtype)
 
 
 def with_ghosts(interior, periodic):

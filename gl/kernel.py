@@ -49,7 +49,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .boundary import field_excess, with_ghosts as _with_ghosts
+from .boundary import axis_scales, field_excess, with_ghosts as _with_ghosts
 from .gauge import unit_field_link_phases
 from .geometry import Grid
 from .lattice import Lattice
@@ -108,12 +108,16 @@ def _at(a, where):
     return a[tuple(w if n > 1 else slice(None) for w, n in zip(where, a.shape))]
 
 
-def _psi_update(r, i, site, eps, links: Links, hx, hy, dt, model: Model):
+def _psi_update(r, i, site, eps, links: Links, hx, hy, dt, model: Model, scales=None):
     """Re and Im of ψ after one Euler step (interior, (nx, ny) each).
 
-    ``eps`` is ε(r, t): a scalar, or a padded (nx+2, ny+2) array."""
+    ``eps`` is ε(r, t): a scalar, or a padded (nx+2, ny+2) array. ``scales``: None, or the
+    (nx, 1) and (1, ny) factors of half edge cells (:func:`gl.boundary.axis_scales`) on the x and y
+    parts of the Laplacian."""
     s = site[_C]
     ihx2, ihy2 = 1.0 / hx ** 2, 1.0 / hy ** 2
+    if scales is not None:
+        ihx2, ihy2 = ihx2 * scales[0], ihy2 * scales[1]
     degree = (site[_XP] + site[_XM]) * ihx2 + (site[_YP] + site[_YM]) * ihy2
     rc, ic = r[_C], i[_C]
     uxr, uxi = _at(links.x_re, _C), _at(links.x_im, _C)        # U on the link to i+1
@@ -298,7 +302,7 @@ def _condensation_at(eps, model: Model, t):
 
 @functools.partial(jax.jit, static_argnames=("periodic",), donate_argnums=(0,))
 def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, hy, t0, dt, n_steps,
-                 periodic=(False, False)):
+                 periodic=(False, False), scales=None):
     """``n_steps`` frozen-A Euler steps from time ``t0`` in one compiled call; ``field`` is donated.
 
     Args:
@@ -312,6 +316,8 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
         model: the :class:`~gl.model.Model` (u, γ, H(t), T(t)).
         hx, hy: lattice spacings [ξ]; t0, dt [t0]; n_steps: traced int.
         periodic: (periodic_x, periodic_y) of the grid (static).
+        scales: None for whole edge cells, or (1/w_x (nx, 1), 1/w_y (1, ny)) for half ones
+            (:func:`gl.boundary.axis_scales`): two small arrays, nothing more per site.
 
     Returns:
         The field after ``n_steps`` steps, same shape and dtype.
@@ -319,7 +325,8 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
     def step(f, k):
         t = t0 + k * dt
         ln = links if unit is None else _driven_links(links, unit, model.field(t) - h_ref)
-        return jnp.stack(_psi_update(f[0], f[1], site, _condensation_at(eps, model, t), ln, hx, hy, dt, model))
+        return jnp.stack(_psi_update(f[0], f[1], site, _condensation_at(eps, model, t), ln, hx, hy, dt, model,
+                                     scales))
 
     h_ref = 0.0 if links is None else model.field(t0)
     # float64 on a CPU: the padded write, which XLA spreads over two threads (see _two_step_loop)
@@ -365,7 +372,7 @@ def run_frozen(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=N
         if model.applied_field.is_constant:
             padded = None
     field = frozen_steps(field, site, _kernel_eps(model, lat, real), links, padded, model, hx, hy, t0, dt,
-                         n_steps, periodic=periodic)
+                         n_steps, periodic=periodic, scales=axis_scales(lat.grid, real))
     t1 = t0 + n_steps * dt
     full = lambda a: jnp.zeros(lat.shape, real) if a is None else jnp.broadcast_to(a, lat.shape)
     if model.uniform:

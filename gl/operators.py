@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from .boundary import field_excess, link_weights, node_weights
+from .boundary import axis_scales, field_excess
 from .gauge import link_variables, magnetic_field
 from .lattice import Lattice, bwd, fwd
 from .state import State
@@ -28,18 +28,15 @@ def covariant_laplacian(psi, ax, ay, lat: Lattice):
     """(∇ − iA)²ψ on nodes, (nx, ny) complex, with zero normal derivative at material edges.
 
     The finite-volume form: the link fluxes through each node's cell faces over its cell area,
-    so with half edge cells (:attr:`gl.geometry.Grid.edge_cells`) a link along an open edge
-    counts half (:func:`gl.boundary.link_weights`) and the sum is divided by the node's cell
-    fraction (:func:`gl.boundary.node_weights`)."""
+    so with half edge cells (:attr:`gl.geometry.Grid.edge_cells`) the x and y parts are scaled
+    by 1/w_x[i] and 1/w_y[j] (:func:`gl.boundary.axis_scales`)."""
     dx, dy, ux, uy = covariant_differences(psi, ax, ay, lat)
-    faces = link_weights(lat.grid, lat.site.dtype)
-    if faces is not None:
-        dx, dy = dx * faces[0], dy * faces[1]
     lap_x = (dx - jnp.conj(bwd(ux, 0)) * bwd(dx, 0)) / lat.hx ** 2
     lap_y = (dy - jnp.conj(bwd(uy, 1)) * bwd(dy, 1)) / lat.hy ** 2
-    if faces is None:
+    scales = axis_scales(lat.grid, lat.site.dtype)
+    if scales is None:
         return lap_x + lap_y
-    return (lap_x + lap_y) / node_weights(lat.grid, lat.site.dtype)
+    return lap_x * scales[0] + lap_y * scales[1]
 
 
 def supercurrent(state: State, lat: Lattice, spacing=None):

@@ -26,7 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import screening
-from .boundary import link_weights, neumann_eigenvalues, node_weights, require_rectangle, solve_poisson_neumann
+from .boundary import axis_scales, neumann_eigenvalues, require_rectangle, solve_poisson_neumann
 from .errors import ParameterError, TimeStepError
 from .geometry import Grid
 from .kernel import run_frozen, run_full
@@ -48,13 +48,13 @@ def unit_potential(model: Model, lat: Lattice):
 
 def divergence(jx, jy, lat: Lattice):
     """Lattice divergence of a link field (jx, jy) on nodes, (nx, ny): the net outflow through
-    each node's cell faces over its cell area (with half edge cells, :func:`gl.boundary.link_weights`
-    and :func:`gl.boundary.node_weights`)."""
-    faces = link_weights(lat.grid, jx.dtype)
-    if faces is None:
-        return (jx - bwd(jx, 0)) / lat.hx + (jy - bwd(jy, 1)) / lat.hy
-    fx, fy = jx * faces[0], jy * faces[1]
-    return ((fx - bwd(fx, 0)) / lat.hx + (fy - bwd(fy, 1)) / lat.hy) / node_weights(lat.grid, jx.dtype)
+    each node's cell faces over its cell area (with half edge cells the x and y parts scaled by
+    :func:`gl.boundary.axis_scales`)."""
+    div_x, div_y = (jx - bwd(jx, 0)) / lat.hx, (jy - bwd(jy, 1)) / lat.hy
+    scales = axis_scales(lat.grid, jx.dtype)
+    if scales is None:
+        return div_x + div_y
+    return div_x * scales[0] + div_y * scales[1]
 
 
 def electric_potential(state: State, model: Model, lat: Lattice, injection=None):
@@ -236,11 +236,13 @@ def run_steps(state: State, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spa
     between screening updates; ``reference=True`` gives the per-step scheme); a frozen A runs
     :func:`gl.kernel.run_frozen`; an evolving A :func:`gl.kernel.run_full` (each the same scheme
     as :func:`euler_step` to round-off, written for memory bandwidth). ``reference=True`` forces
-    the plain loop, and so do half edge cells (:attr:`gl.geometry.Grid.edge_cells`; the fast
-    kernels are written for whole cells). ``spacing`` = (hx, hy) [ξ], traced, replaces the grid's
-    in the fast kernels.
+    the plain loop. ``spacing`` = (hx, hy) [ξ], traced, replaces the grid's in the fast kernels.
+
+    Raises:
+        ParameterError: for half edge cells with an evolving or screened A (:func:`require_cells_supported`).
     """
-    if reference or model.electric_potential or lat.grid.half_edge_cells:
+    require_cells_supported(model, lat)
+    if reference or model.electric_potential:
         if spacing is not None:
             raise ParameterError("parameter 'spacing' is only supported by the fast kernels")
         kernel = screening.film_kernel(model, lat) if model.screened_film else None
