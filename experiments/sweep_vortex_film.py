@@ -24,7 +24,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from gl.errors import ParameterError
-from gl.geometry import Grid, Rectangle
+from gl.geometry import Rectangle
 from gl.gauge import applied_link_phases
 from gl.lattice import make_lattice
 from gl.model import BULK, make_model
@@ -33,7 +33,7 @@ from gl.state import State, random_state
 from gl.tdgl import run_steps, stability_limit
 
 from .plotting import plt, save_figure
-from .vortex_film import VECTOR_POTENTIAL, expected_vortex_range, physical_inputs, setup
+from .vortex_film import VECTOR_POTENTIAL, expected_vortex_range, film_grid, physical_inputs, setup
 
 KEYS = {"applied_field_mT": "mT", "temperature_K": "K", "kappa": "1"}
 
@@ -71,7 +71,7 @@ def build(cfg, values: dict[str, np.ndarray], real):
     b = np.array([p[3] for p in points])
     h_m = cfg.grid_spacing_xi * xi.min()
     W, H = cfg.width_um * 1e-6 / h_m, cfg.height_um * 1e-6 / h_m
-    grid = Grid.covering(W, H, 1.0)                    # lengths in units of h_m
+    grid = film_grid(cfg, W, H, 1.0)                   # lengths in units of h_m
     lat = make_lattice(grid, Rectangle(W, H), dtype=real)
     hx, hy = grid.hx * h_m / xi, grid.hy * h_m / xi    # spacing in ξ(T), per point
     kappa = points[0][0].kappa

@@ -24,7 +24,7 @@ from gl import observables as obs
 from gl.driver import Checkpointer, evolve
 from gl.errors import ParameterError, require_positive
 from gl.gauge import applied_link_phases, magnetic_field
-from gl.geometry import Grid, Rectangle
+from gl.geometry import EDGE_CELLS, Grid, Rectangle
 from gl.io import StateFileError, load_state, save_state
 from gl.lattice import make_lattice
 from gl.minimize import minimize
@@ -61,6 +61,7 @@ class Config:
     thickness_nm: float = 10.0      #: film thickness d
     applied_field_mT: float = 20.0  #: perpendicular applied field
     grid_spacing_xi: float = 0.5    #: lattice spacing in units of ξ(T)
+    edge_cells: str = "whole"       #: "whole": edge nodes stand for whole cells (film one spacing wider); "half": half cells, the film exactly width × height (pyTDGL's finite volumes; "frozen" only)
     vector_potential: str = "frozen"  #: "frozen": A = applied; "pearl": + the film's screening (Λ = 2λ²/d); "bulk": A evolves with κ
     u: float = 5.79                 #: ψ relaxation-time ratio (Kramer–Watts-Tobin dirty limit)
     t_final: float = 1000.0         #: TDGL duration [t0 = μ0 σ_n λ²]
@@ -148,6 +149,11 @@ def physical_inputs(cfg: Config):
     if cfg.vector_potential not in VECTOR_POTENTIAL:
         raise ParameterError(f"parameter 'vector_potential' = {cfg.vector_potential!r} is unknown: allowed "
                              f"{sorted(VECTOR_POTENTIAL)}")
+    if cfg.edge_cells not in EDGE_CELLS:
+        raise ParameterError(f"parameter 'edge_cells' = {cfg.edge_cells!r} is unknown: allowed {list(EDGE_CELLS)}")
+    if cfg.edge_cells == "half" and cfg.vector_potential != "frozen":
+        raise ParameterError(f"parameter 'edge_cells' = 'half' needs 'vector_potential' = 'frozen' (got "
+                             f"{cfg.vector_potential!r}: the evolving and screened A are written for whole cells)")
     if not (math.isfinite(cfg.minimize_tol) and cfg.minimize_tol >= 0):
         raise ParameterError(f"parameter 'minimize_tol' = {cfg.minimize_tol!r} is out of range: allowed [0, ∞) "
                              "(L-BFGS gradient-norm tolerance)")
@@ -169,7 +175,7 @@ def physical_inputs(cfg: Config):
     check_memory((math.ceil(shape[0]), math.ceil(shape[1])), 8 if cfg.precision == "float64" else 4,
                  "'width_um', 'height_um' and 'grid_spacing_xi'", minimize=cfg.minimize,
                  evolving_A=cfg.vector_potential == "bulk", frames=cfg.frames)
-    check_step_count(cfg.t_final, cfg.dt or 0.5 * stability_limit(Grid.covering(W, H, h), film_model(cfg, mat, units, b)),
+    check_step_count(cfg.t_final, cfg.dt or 0.5 * stability_limit(film_grid(cfg, W, H), film_model(cfg, mat, units, b)),
         "" if cfg.dt else f" (dt = 0: half the stability limit, set by 'u' = {cfg.u:g} and 'grid_spacing_xi' = {h:g})")
     return mat, units, W, H, b
 
@@ -196,10 +202,16 @@ def setup(cfg: Config):
     """
     mat, units, W, H, b = physical_inputs(cfg)
     real = real_dtype(cfg.precision)
-    grid = Grid.covering(W, H, cfg.grid_spacing_xi)
+    grid = film_grid(cfg, W, H)
     lat = make_lattice(grid, Rectangle(W, H), dtype=real)
     params = film_model(cfg, mat, units, b, real)
     return mat, units, W, H, b, grid, lat, params, real
+
+
+def film_grid(cfg: Config, W: float, H: float, h: float | None = None) -> Grid:
+    """The film's grid: nodes on its edges at spacing ≤ ``h`` (default ``cfg.grid_spacing_xi``) [ξ],
+    whose edge nodes stand for whole or half cells as ``cfg.edge_cells`` says (docs/model.md, "Boundaries")."""
+    return Grid.covering(W, H, cfg.grid_spacing_xi if h is None else h, edge_cells=cfg.edge_cells)
 
 
 def film_model(cfg: Config, mat, units, b: float, dtype=None):
@@ -286,6 +298,7 @@ def run(cfg: Config, out_dir: str | Path, resume: bool = False, progress: bool =
         "Bc2_mT": units.Bc2 * 1e3, "pearl_length_um": units.pearl_length * 1e6,
         "t0_s": t0_s,
         "film_size_xi": [W, H], "grid": [grid.nx, grid.ny], "grid_spacing_xi": [grid.hx, grid.hy],
+        "edge_cells": grid.edge_cells, "modelled_area_xi2": lat.superconducting_area(),
         "applied_field_mT": cfg.applied_field_mT, "applied_field_Bc2": b,
         "applied_flux_Phi0": applied_flux,
         "applied_flux_check_Phi0": cfg.applied_field_mT * 1e-3 * cfg.width_um * cfg.height_um * 1e-12 / PHI0,

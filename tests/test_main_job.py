@@ -192,3 +192,20 @@ def test_unconverged_minimization_is_reported(tmp_path, capsys):
     m = json.loads((out / "summary.json").read_text())["minimization"]
     assert m["iterations"] <= 5 and not m["converged"] and m["grad_norm"] > Config().minimize_tol
     assert "L-BFGS stopped after" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("edge_cells", ["whole", "half"])
+def test_edge_cells_set_the_modelled_film_area(tmp_path, edge_cells):
+    """``--set edge_cells=half``: the film is exactly width × height. Zero field from ψ = 1, so the
+    free energy is −½ × the modelled area (ε = 1 at the run's temperature, lengths in ξ(T)): W·H with
+    half edge cells, (W + hx)(H + hy) with whole ones; the summary states both (1e-9 relative)."""
+    out = tmp_path / edge_cells
+    cfg = [f"edge_cells={edge_cells}", "width_um=1.2", "height_um=0.9", "applied_field_mT=0", "initial_amplitude=0",
+           "t_final=5", "minimize=false"]
+    assert main(["run", "--out", str(out), "--no-progress", *sum([["--set", kv] for kv in cfg], [])]) == 0
+    s = json.loads((out / "summary.json").read_text())
+    (W, H), (hx, hy) = s["film_size_xi"], s["grid_spacing_xi"]
+    area = W * H if edge_cells == "half" else (W + hx) * (H + hy)
+    assert s["edge_cells"] == edge_cells
+    assert s["modelled_area_xi2"] == pytest.approx(area, rel=1e-9)
+    assert s["free_energy"] == pytest.approx(-0.5 * area, rel=1e-9)
