@@ -15,8 +15,8 @@
   discrete cosine transform (:func:`solve_poisson_neumann`).
 * Cells of the nodes on open edges (:attr:`gl.geometry.Grid.edge_cells`): whole cells (default),
   or half cells (quarter cells at corners) as in a vertex-centred finite-volume scheme; the
-  weights enter the Laplacian, the divergence and the free energy (:func:`node_weights`,
-  :func:`link_weights`), and the Neumann modes are then those of the DCT-I.
+  weights enter the free energy (:func:`node_weights`, :func:`link_weights`), the Laplacian and
+  the divergence (:func:`axis_scales`), and the Neumann modes are then those of the DCT-I.
 """
 from __future__ import annotations
 
@@ -158,9 +158,9 @@ def _dct_matrix(n: int) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=32)
-def _half_cell_modes(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(Q (n, n), λ (n,)) of the 1D half-edge-cell Laplacian at unit spacing, L = W⁻¹K with node
-    weights W = diag(½, 1, …, 1, ½): L = W^(−½) Q diag(λ) Qᵀ W^(½), Q orthogonal.
+def _half_cell_modes(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(Q (n, n), λ (n,), w (n,)) of the 1D half-edge-cell Laplacian at unit spacing, L = W⁻¹K with
+    node weights W = diag(w) = diag(½, 1, …, 1, ½): L = W^(−½) Q diag(λ) Qᵀ W^(½), Q orthogonal.
 
     The modes are the DCT-I's, v_k(i) = cos(πki/(n−1)) with λ_k = 2(cos(πk/(n−1)) − 1), which are
     orthogonal under the weights (Σ_i w_i v_k(i)² = (n−1)/2, or n−1 for k = 0 and n−1)."""
@@ -172,15 +172,12 @@ def _half_cell_modes(n: int) -> tuple[np.ndarray, np.ndarray]:
     norm = np.full(n, m / 2.0)
     norm[[0, -1]] = m
     q = (np.sqrt(w)[None, :] * v / np.sqrt(norm)[:, None]).T   # (i, k)
-    return q, 2.0 * (np.cos(np.pi * np.arange(n) / m) - 1.0)
+    return q, 2.0 * (np.cos(np.pi * np.arange(n) / m) - 1.0), w
 
 
 def _half_cell_transform(a, inverse: bool):
     """Coefficients of the (nx, ny) node field ``a`` in the half-cell Neumann modes, or back."""
-    nx, ny = a.shape
-    (qx, _), (qy, _) = _half_cell_modes(nx), _half_cell_modes(ny)
-    wx, wy = np.ones(nx), np.ones(ny)
-    wx[[0, -1]] = wy[[0, -1]] = 0.5
+    (qx, _, wx), (qy, _, wy) = (_half_cell_modes(n) for n in a.shape)
     root = jnp.asarray(np.sqrt(np.outer(wx, wy)), a.dtype)
     qx, qy = jnp.asarray(qx, a.dtype), jnp.asarray(qy, a.dtype)
     if inverse:

@@ -9,8 +9,8 @@ lengths in ξ, fields in B_c2; the condensation term is :func:`gl.model.condensa
 Σ_links |U ψ_j − ψ_i|²/h² (Gropp et al., J. Comput. Phys. 123, 254 (1996), Eq. 3.7) and the
 field term runs over every plaquette of the box, vacuum included, so F is the Gibbs free energy
 G(H) of the 2D (infinite-cylinder) model. With half edge cells (:attr:`gl.geometry.Grid.edge_cells`)
-the node terms count with their cell fractions and the links with their dual-face fractions. With A frozen at the applied potential B = H and the
-field term vanishes (the thin-film limit without screening); a :data:`~gl.model.PEARL` film's
+the node terms count with their cell fractions and the links with their dual-face fractions. With
+A frozen at the applied potential B = H and the field term vanishes (the thin-film limit without screening); a :data:`~gl.model.PEARL` film's
 field term is the magnetic energy ∫K·A_K of its sheet current (:mod:`gl.screening`, Eq. 2).
 """
 from __future__ import annotations
@@ -66,7 +66,8 @@ def free_energy_terms(state: State, model: Model, lat: Lattice, t=0.0, links=Non
     area = lat.hx * lat.hy
     re, im = jnp.real(state.psi) * lat.site, jnp.imag(state.psi) * lat.site
     n = re * re + im * im
-    cells = lat.site if lat.grid.edge_cells == "whole" else lat.site * node_weights(lat.grid, lat.site.dtype)
+    weights = node_weights(lat.grid, lat.site.dtype)
+    cells = lat.site if weights is None else lat.site * weights
     condensation = area * jnp.sum(cells * condensation_density(n, model.condensation_coefficient(t)))
     links = link_factors(state.ax, state.ay) if links is None else links
     kinetic = area * kinetic_sum(re, im, links, lat)
