@@ -90,8 +90,12 @@ class Grid:
         :meth:`covering` (nodes on the edges) is one of (width + hx) × (height + hy).
 
         Raises:
-            ParameterError: for non-positive sizes or spacing.
+            ParameterError: for non-positive sizes or spacing, or ``edge_cells`` other than "whole"
+                (half cells belong to nodes on the edges: ``covering(..., edge_cells="half")``).
         """
+        if kw.get("edge_cells", "whole") != "whole":
+            raise ParameterError(f"parameter 'edge_cells' = {kw['edge_cells']!r}: Grid.tiling's cells are whole; for "
+                                 "half cells at the edges use Grid.covering(..., edge_cells='half')")
         nx, ny = (max(2, n) for n in _cells_across(width, height, h))
         return cls(nx, ny, width / nx, height / ny, **kw)
 

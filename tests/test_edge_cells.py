@@ -155,6 +155,8 @@ def test_fast_kernel_equals_the_reference_and_lowers_F(periodic_x):
 def test_errors_and_file_round_trip(tmp_path):
     with pytest.raises(ParameterError, match="edge_cells"):
         Grid(10, 10, 0.5, 0.5, edge_cells="halves")
+    with pytest.raises(ParameterError, match="edge_cells"):
+        Grid.tiling(5.0, 5.0, 0.5, edge_cells="half")
     grid = Grid.covering(5.0, 5.0, 0.5, edge_cells="half")
     lat = make_lattice(grid)
     with pytest.raises(ParameterError, match="edge_cells"):
