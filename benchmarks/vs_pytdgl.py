@@ -35,6 +35,12 @@ covering the film, ``gl.geometry.Grid.covering``); pyTDGL a Delaunay mesh of
 our lattice (gauge-invariant, :func:`gl.observables.vortices`), triangles of pyTDGL's mesh (the
 raw phase of ψ; the smooth gauge adds < π per edge at these mesh sizes).
 
+Like for like: ``--pytdgl-mesh square`` gives pyTDGL our own nodes (:func:`square_mesh`), and
+``--our-half-cells`` gives our nodes pyTDGL's cells (halved at the edges, quartered at the
+corners: ``Grid.covering(..., edge_cells="half")``); together the two codes then solve the same
+discrete equations and differ only in their time integration. ``--save-psi DIR`` keeps each run's
+final |ψ| and compares ours and pyTDGL's node by node where the nodes coincide.
+
 Each solver runs in its own subprocess; the time reported is measured inside it from the start
 of the set-up (pyTDGL: Device and mesh generation; ours: grid, lattice, first call including JAX
 compilation) to the final state on the host. Both are measured in one run of this script, one
