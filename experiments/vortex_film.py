@@ -61,7 +61,7 @@ class Config:
     thickness_nm: float = 10.0      #: film thickness d
     applied_field_mT: float = 20.0  #: perpendicular applied field
     grid_spacing_xi: float = 0.5    #: lattice spacing in units of ξ(T)
-    edge_cells: str = "whole"       #: "whole": edge nodes stand for whole cells (film one spacing wider); "half": half cells, the film exactly width × height (pyTDGL's finite volumes; "frozen" only)
+    edge_cells: str = "whole"       #: "whole": edge nodes stand for whole cells (film one spacing wider); "half": half cells, the film exactly width × height (pyTDGL's finite volumes; not with "pearl")
     vector_potential: str = "frozen"  #: "frozen": A = applied; "pearl": + the film's screening (Λ = 2λ²/d); "bulk": A evolves with κ
     u: float = 5.79                 #: ψ relaxation-time ratio (Kramer–Watts-Tobin dirty limit)
     t_final: float = 1000.0         #: TDGL duration [t0 = μ0 σ_n λ²]
@@ -151,9 +151,9 @@ def physical_inputs(cfg: Config):
                              f"{sorted(VECTOR_POTENTIAL)}")
     if cfg.edge_cells not in EDGE_CELLS:
         raise ParameterError(f"parameter 'edge_cells' = {cfg.edge_cells!r} is unknown: allowed {list(EDGE_CELLS)}")
-    if cfg.edge_cells == "half" and cfg.vector_potential != "frozen":
-        raise ParameterError(f"parameter 'edge_cells' = 'half' needs 'vector_potential' = 'frozen' (got "
-                             f"{cfg.vector_potential!r}: the evolving and screened A are written for whole cells)")
+    if cfg.edge_cells == "half" and cfg.vector_potential == "pearl":
+        raise ParameterError("parameter 'edge_cells' = 'half' does not support 'vector_potential' = 'pearl' (the "
+                             "film's screening kernel is written for whole cells): use 'frozen' or 'bulk'")
     if not (math.isfinite(cfg.minimize_tol) and cfg.minimize_tol >= 0):
         raise ParameterError(f"parameter 'minimize_tol' = {cfg.minimize_tol!r} is out of range: allowed [0, ∞) "
                              "(L-BFGS gradient-norm tolerance)")

@@ -434,14 +434,15 @@ def _link_planes(ax, ay):
 LINK_BUFFER_MAX_SITES = 1024 * 1024
 
 
-def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links: Links | None = None):
+def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links: Links | None = None, scales=None):
     """New interior (4, nx, ny) of ψ and the link phases after one Euler step (A evolving) at time ``t``.
 
     ``links``: the padded link factors of ``fields``' a (from :func:`_link_planes`), or None to
     compute them here. Computed here they are evaluated again where each is used (XLA does so for
     each output plane and neighbour: about 70% of the step's time on a CPU); :func:`full_steps`
     passes them in from a buffer for grids up to :data:`LINK_BUFFER_MAX_SITES` on a CPU
-    (benchmarks/RESULTS.md, section 13). The plaquette field is always recomputed."""
+    (benchmarks/RESULTS.md, section 13). The plaquette field is always recomputed. ``scales``: as in
+    :func:`_psi_update`; they also scale the curl on links along open edges (half a cell each)."""
     r, i, ax, ay = fields[0], fields[1], fields[2], fields[3]
     if links is None:
         links = Links(*_link_planes(ax, ay))
@@ -449,7 +450,7 @@ def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links:
     b_c = _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, 0, 0)
     b_ym = _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, 0, -1)
     b_xm = _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, -1, 0)
-    nr, ni = _psi_update(r, i, site, _condensation_at(eps, model, t), links, hx, hy, dt, model)
+    nr, ni = _psi_update(r, i, site, _condensation_at(eps, model, t), links, hx, hy, dt, model, scales)
     rc, ic = r[_C], i[_C]
 
     def current(ur, ui, rn, in_, h):  # Im(ψ* U ψ_next)/h on the link to the next node
@@ -459,6 +460,8 @@ def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links:
     jy = current(links.y_re[_C], links.y_im[_C], r[_YP], i[_YP], hy)
     curl_x = (b_c - b_ym) * (1.0 / hy)                                  # ∂_y B on x-links
     curl_y = (b_xm - b_c) * (1.0 / hx)                                  # −∂_x B on y-links
+    if scales is not None:
+        curl_x, curl_y = curl_x * scales[1], curl_y * scales[0]
     rate_a = dt / model.sigma
     k2 = model.kappa ** 2
     nax = ax[_C] + rate_a * hx * (jx - k2 * curl_x)
@@ -467,7 +470,8 @@ def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links:
 
 
 @functools.partial(jax.jit, static_argnames=("periodic",), donate_argnums=(0,))
-def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_steps, periodic=(False, False)):
+def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_steps, periodic=(False, False),
+               scales=None):
     """``n_steps`` Euler steps of ψ and A (σ ∂t A = J_s − κ²∇×(∇×A − H(t))) in one compiled call; ``fields`` donated.
 
     The same step as :func:`gl.tdgl.euler_step` with A evolving, to round-off: link variables and
@@ -484,17 +488,19 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
         site, plaquette: padded masks from :func:`pack_full`.
         eps: ε(r) as in :func:`frozen_steps`. model: the :class:`~gl.model.Model`.
         hx, hy [ξ], t0, dt [t0]: traced scalars. n_steps: traced int. periodic: static.
+        scales: None, or half edge cells' (1/w_x (nx, 1), 1/w_y (1, ny)) (:func:`gl.boundary.axis_scales`).
     """
     cpu = jax.default_backend() == "cpu"
     # on a CPU, two row blocks: the step's arithmetic then runs on every core (1.7x at 512²-2048², section 13)
     row_blocks = 2 if cpu else 1
     if cpu and (fields.shape[1] - 2) * (fields.shape[2] - 2) <= LINK_BUFFER_MAX_SITES:
         # the link factors once per step into a buffer, not once per use (1.7-2x at 88²-512², section 13)
-        step = lambda f, k, links: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt, Links(*links))
+        step = lambda f, k, links: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt, Links(*links),
+                                              scales)
         refresh = lambda f: _link_planes(f[2, 1:-1, 1:-1], f[3, 1:-1, 1:-1])
         carried = (_link_planes(fields[2], fields[3]), refresh)
         return _two_step_loop(step, fields, n_steps, periodic, row_blocks=row_blocks, carried=carried)
-    step = lambda f, k: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt)
+    step = lambda f, k: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt, scales=scales)
     return _two_step_loop(step, fields, n_steps, periodic, row_blocks=row_blocks)
 
 
@@ -505,6 +511,6 @@ def run_full(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=Non
     real = fields.dtype
     fields = full_steps(fields, site, plaquette, _kernel_eps(model, lat, real), model, hx, hy,
                         jnp.asarray(t0, real), jnp.asarray(dt, real), n_steps,
-                        periodic=(lat.grid.periodic_x, lat.grid.periodic_y))
+                        periodic=(lat.grid.periodic_x, lat.grid.periodic_y), scales=axis_scales(lat.grid, real))
     psi, ax, ay = unpack_full(fields)
     return state.replace(psi=psi.astype(state.psi.dtype), ax=ax, ay=ay)

@@ -101,6 +101,10 @@ def rhs(state: State, model: Model, lat: Lattice, t=0.0, mu=None, kernel=None) -
         return State(dpsi, dax, day)
     jx, jy = supercurrent(state, lat)
     cx, cy = curl_field(state, model.field(t), lat)
+    scales = axis_scales(lat.grid, cx.dtype)
+    if scales is not None:
+        # a link along an open edge stands for half a cell: its field force per unit area doubles
+        cx, cy = cx * scales[1], cy * scales[0]
     k2 = model.kappa ** 2
     return State(dpsi, lat.hx * (jx - k2 * cx) / model.sigma, lat.hy * (jy - k2 * cy) / model.sigma)
 
@@ -158,20 +162,20 @@ def check_time_step(dt: float | None, grid: Grid, model: Model) -> float:
 
 
 def require_cells_supported(model: Model, lat: Lattice) -> None:
-    """Raise a :class:`ParameterError` for half edge cells with an evolving or screened A.
+    """Raise a :class:`ParameterError` for half edge cells with a screened A.
 
-    Half edge cells (:attr:`gl.geometry.Grid.edge_cells`) weight ψ's equation and energy; the A
-    equations (bulk curl-curl, Pearl screening) are written for whole cells only."""
-    if lat.grid.half_edge_cells and (not model.frozen or model.screened_film):
-        raise ParameterError("parameter 'edge_cells' = 'half' needs vector_potential = 'frozen' or 'uniform' "
-                             "(the evolving and screened A are written for whole cells)")
+    Half edge cells (:attr:`gl.geometry.Grid.edge_cells`) weight ψ's equation, the evolving A's and
+    the energy; the Pearl screening's kernel is written for whole cells only."""
+    if lat.grid.half_edge_cells and model.screened_film:
+        raise ParameterError("parameter 'edge_cells' = 'half' does not support vector_potential = 'pearl' "
+                             "(the film's screening kernel is written for whole cells)")
 
 
 def check_model(model: Model, lat: Lattice) -> None:
     """Raise a :class:`ParameterError` if the model does not fit the lattice.
 
     Checks ε(r)'s shape, that a kept electric potential has a frozen A on a full rectangle, and
-    that half edge cells have a frozen A (:func:`require_cells_supported`).
+    that half edge cells do not come with a screened film (:func:`require_cells_supported`).
     """
     require_cells_supported(model, lat)
     if model.epsilon.ndim == 2 and model.epsilon.shape != lat.shape:
@@ -239,7 +243,7 @@ def run_steps(state: State, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spa
     the plain loop. ``spacing`` = (hx, hy) [ξ], traced, replaces the grid's in the fast kernels.
 
     Raises:
-        ParameterError: for half edge cells with an evolving or screened A (:func:`require_cells_supported`).
+        ParameterError: for half edge cells with a screened A (:func:`require_cells_supported`).
     """
     require_cells_supported(model, lat)
     if reference or model.electric_potential:
