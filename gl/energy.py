@@ -10,8 +10,9 @@ lengths in ξ, fields in B_c2; the condensation term is :func:`gl.model.condensa
 field term runs over every plaquette of the box, vacuum included, so F is the Gibbs free energy
 G(H) of the 2D (infinite-cylinder) model. With half edge cells (:attr:`gl.geometry.Grid.edge_cells`)
 the node terms count with their cell fractions and the links with their dual-face fractions. With
-A frozen at the applied potential B = H and the field term vanishes (the thin-film limit without screening); a :data:`~gl.model.PEARL` film's
-field term is the magnetic energy ∫K·A_K of its sheet current (:mod:`gl.screening`, Eq. 2).
+A frozen at the applied potential B = H and the field term vanishes (the thin-film limit without
+screening); a :data:`~gl.model.PEARL` film's field term is the magnetic energy ∫K·A_K of its
+sheet current (:mod:`gl.screening`, Eq. 2).
 """
 from __future__ import annotations
 

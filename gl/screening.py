@@ -68,10 +68,14 @@ def film_kernel(model, lat: Lattice, spacing=None):
 
 
 def require_film_grid(grid: Grid) -> None:
-    """Raise :class:`ParameterError` unless ``grid`` is open in x and y (an isolated film)."""
+    """Raise :class:`ParameterError` unless ``grid`` is open in x and y (an isolated film) with whole
+    edge cells (the kernel's cells are whole; :attr:`gl.geometry.Grid.edge_cells`)."""
     if grid.periodic_x or grid.periodic_y:
         raise ParameterError("parameter 'vector_potential' = 'pearl' needs an open grid (periodic_x = periodic_y = "
                              "False): the thin-film kernel is for an isolated film")
+    if grid.half_edge_cells:
+        raise ParameterError("parameter 'edge_cells' = 'half' does not support vector_potential = 'pearl' "
+                             "(the film's screening kernel is written for whole cells)")
 
 
 def induced_potential(jx, jy, kernel, lat: Lattice, spacing=None):

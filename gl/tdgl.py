@@ -75,7 +75,6 @@ def rhs(state: State, model: Model, lat: Lattice, t=0.0, mu=None, kernel=None) -
     keeps it. With A frozen, ∂t a = Ḣ(t)·a_unit (the applied potential's drift); a
     :data:`~gl.model.PEARL` film adds the relaxation (G·J_s − A_K)/σ of its own potential
     (:mod:`gl.screening`, Eq. 3; ``kernel`` = :func:`gl.screening.film_kernel`, built if None)."""
-    require_cells_supported(model, lat)
     psi = state.psi
     n = jnp.real(psi * jnp.conj(psi))
     force = covariant_laplacian(psi, state.ax, state.ay, lat) + condensation_factor(
@@ -161,23 +160,13 @@ def check_time_step(dt: float | None, grid: Grid, model: Model) -> float:
     return dt
 
 
-def require_cells_supported(model: Model, lat: Lattice) -> None:
-    """Raise a :class:`ParameterError` for half edge cells with a screened A.
-
-    Half edge cells (:attr:`gl.geometry.Grid.edge_cells`) weight ψ's equation, the evolving A's and
-    the energy; the Pearl screening's kernel is written for whole cells only."""
-    if lat.grid.half_edge_cells and model.screened_film:
-        raise ParameterError("parameter 'edge_cells' = 'half' does not support vector_potential = 'pearl' "
-                             "(the film's screening kernel is written for whole cells)")
-
-
 def check_model(model: Model, lat: Lattice) -> None:
     """Raise a :class:`ParameterError` if the model does not fit the lattice.
 
-    Checks ε(r)'s shape, that a kept electric potential has a frozen A on a full rectangle, and
-    that half edge cells do not come with a screened film (:func:`require_cells_supported`).
+    Checks ε(r)'s shape, that a screened film's grid suits its kernel
+    (:func:`gl.screening.require_film_grid`: open, whole edge cells), and that a kept electric
+    potential has a frozen A on a full rectangle.
     """
-    require_cells_supported(model, lat)
     if model.epsilon.ndim == 2 and model.epsilon.shape != lat.shape:
         raise ParameterError(f"parameter 'epsilon' has shape {model.epsilon.shape}: must be () or {lat.shape}")
     if model.screened_film:
@@ -241,11 +230,7 @@ def run_steps(state: State, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spa
     :func:`gl.kernel.run_frozen`; an evolving A :func:`gl.kernel.run_full` (each the same scheme
     as :func:`euler_step` to round-off, written for memory bandwidth). ``reference=True`` forces
     the plain loop. ``spacing`` = (hx, hy) [ξ], traced, replaces the grid's in the fast kernels.
-
-    Raises:
-        ParameterError: for half edge cells with a screened A (:func:`require_cells_supported`).
     """
-    require_cells_supported(model, lat)
     if reference or model.electric_potential:
         if spacing is not None:
             raise ParameterError("parameter 'spacing' is only supported by the fast kernels")
