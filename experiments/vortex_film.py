@@ -24,7 +24,7 @@ from gl import observables as obs
 from gl.driver import Checkpointer, evolve
 from gl.errors import ParameterError, require_positive
 from gl.gauge import applied_link_phases, magnetic_field
-from gl.geometry import EDGE_CELLS, Grid, Rectangle
+from gl.geometry import Grid, Rectangle
 from gl.io import StateFileError, load_state, save_state
 from gl.lattice import make_lattice
 from gl.minimize import minimize
@@ -149,11 +149,6 @@ def physical_inputs(cfg: Config):
     if cfg.vector_potential not in VECTOR_POTENTIAL:
         raise ParameterError(f"parameter 'vector_potential' = {cfg.vector_potential!r} is unknown: allowed "
                              f"{sorted(VECTOR_POTENTIAL)}")
-    if cfg.edge_cells not in EDGE_CELLS:
-        raise ParameterError(f"parameter 'edge_cells' = {cfg.edge_cells!r} is unknown: allowed {list(EDGE_CELLS)}")
-    if cfg.edge_cells == "half" and cfg.vector_potential == "pearl":
-        raise ParameterError("parameter 'edge_cells' = 'half' does not support 'vector_potential' = 'pearl' (the "
-                             "film's screening kernel is written for whole cells): use 'frozen' or 'bulk'")
     if not (math.isfinite(cfg.minimize_tol) and cfg.minimize_tol >= 0):
         raise ParameterError(f"parameter 'minimize_tol' = {cfg.minimize_tol!r} is out of range: allowed [0, ∞) "
                              "(L-BFGS gradient-norm tolerance)")
