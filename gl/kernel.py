@@ -49,6 +49,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from . import slabs
 from .boundary import axis_scales, field_excess, with_ghosts as _with_ghosts
 from .gauge import unit_field_link_phases
 from .geometry import Grid
@@ -300,9 +301,9 @@ def _condensation_at(eps, model: Model, t):
     return eps if model.temperature.is_constant else eps * model.thermal_factor(t)
 
 
-@functools.partial(jax.jit, static_argnames=("periodic",), donate_argnums=(0,))
+@functools.partial(jax.jit, static_argnames=("periodic", "in_place"), donate_argnums=(0,))
 def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, hy, t0, dt, n_steps,
-                 periodic=(False, False), scales=None):
+                 periodic=(False, False), scales=None, in_place=None, t_links=None):
     """``n_steps`` frozen-A Euler steps from time ``t0`` in one compiled call; ``field`` is donated.
 
     Args:
@@ -318,6 +319,9 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
         periodic: (periodic_x, periodic_y) of the grid (static).
         scales: None for whole edge cells, or (1/w_x (nx, 1), 1/w_y (1, ny)) for half ones
             (:func:`gl.boundary.axis_scales`): two small arrays, nothing more per site.
+        in_place: static; None chooses (the padded write for float64 on a CPU, else in place).
+        t_links: the time [t0] at which ``links`` hold A under a changing field (default ``t0``);
+            a later call continuing from the same links passes the first call's ``t0`` here.
 
     Returns:
         The field after ``n_steps`` steps, same shape and dtype.
@@ -328,9 +332,9 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
         return jnp.stack(_psi_update(f[0], f[1], site, _condensation_at(eps, model, t), ln, hx, hy, dt, model,
                                      scales))
 
-    h_ref = 0.0 if links is None else model.field(t0)
-    # float64 on a CPU: the padded write, which XLA spreads over two threads (see _two_step_loop)
-    in_place = not (jax.default_backend() == "cpu" and field.dtype == jnp.float64)
+    h_ref = 0.0 if links is None else model.field(t0 if t_links is None else t_links)
+    if in_place is None:   # float64 on a CPU: the padded write, which XLA spreads over two threads (see _two_step_loop)
+        in_place = not (jax.default_backend() == "cpu" and field.dtype == jnp.float64)
     return _two_step_loop(step, field, n_steps, periodic, in_place)
 
 
@@ -349,12 +353,8 @@ def _unit_phases(lat: Lattice, model: Model, scale, dtype):
                  for a in unit_field_link_phases(lat.grid, model.gauge, dtype))
 
 
-def run_frozen(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=None):
-    """The state after ``n_steps`` frozen-A steps of length ``dt`` [t0] from time ``t0`` (State in and out).
-
-    ``spacing`` = (hx, hy) [ξ], possibly traced, replaces the grid's static spacing (the uniform
-    field's link phases scale with hx·hy). For :data:`~gl.model.UNIFORM` the returned link phases
-    are H(t_end)·a_unit; for :data:`~gl.model.FROZEN` the state's, moved by (H(t_end) − H(t0))·a_unit."""
+def _frozen_inputs(state, model: Model, lat: Lattice, dt, t0, spacing):
+    """Everything :func:`frozen_steps` reads besides the step count, from a State: (field, kwargs, unit)."""
     hx, hy = (lat.hx, lat.hy) if spacing is None else spacing
     field, site = pack(state.psi, lat)
     real = field.dtype
@@ -371,9 +371,14 @@ def run_frozen(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=N
         links = frozen_links(lat.grid, state.ax, state.ay)
         if model.applied_field.is_constant:
             padded = None
-    field = frozen_steps(field, site, _kernel_eps(model, lat, real), links, padded, model, hx, hy, t0, dt,
-                         n_steps, periodic=periodic, scales=axis_scales(lat.grid, real))
-    t1 = t0 + n_steps * dt
+    args = dict(site=site, eps=_kernel_eps(model, lat, real), links=links, unit=padded, model=model, hx=hx, hy=hy,
+                t0=t0, dt=dt, scales=axis_scales(lat.grid, real))
+    return field, args, unit
+
+
+def _frozen_result(state, field, model: Model, lat: Lattice, unit, t0, t1):
+    """The State of the kernel's ``field`` at time ``t1`` (from ``t0``), with the link phases of A then."""
+    real = field.dtype
     full = lambda a: jnp.zeros(lat.shape, real) if a is None else jnp.broadcast_to(a, lat.shape)
     if model.uniform:
         ax, ay = model.field(t1) * full(unit[0]), model.field(t1) * full(unit[1])
@@ -384,6 +389,52 @@ def run_frozen(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=N
         ax, ay = state.ax + dh * full(unit[0]), state.ay + dh * full(unit[1])
     return state.replace(psi=unpack(field).astype(state.psi.dtype), ax=ax.astype(state.ax.dtype),
                          ay=ay.astype(state.ay.dtype))
+
+
+def run_frozen(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=None, threads: int = 1):
+    """The state after ``n_steps`` frozen-A steps of length ``dt`` [t0] from time ``t0`` (State in and out).
+
+    ``spacing`` = (hx, hy) [ξ], possibly traced, replaces the grid's static spacing (the uniform
+    field's link phases scale with hx·hy). For :data:`~gl.model.UNIFORM` the returned link phases
+    are H(t_end)·a_unit; for :data:`~gl.model.FROZEN` the state's, moved by (H(t_end) − H(t0))·a_unit.
+
+    ``threads`` > 1 (outside ``jit``, a Python int ``n_steps``, a grid open along x): the grid is
+    stepped in x-slabs on that many threads (:mod:`gl.slabs`) when :func:`gl.slabs.layout` finds it
+    worth it; the result is the same to the last bit."""
+    field, args, unit = _frozen_inputs_jit(state, model, lat, dt, t0, spacing)
+    periodic = (lat.grid.periodic_x, lat.grid.periodic_y)
+    lay = slab_layout(lat, model, field.dtype, threads)
+    if lay is None:
+        field = frozen_steps(field, n_steps=n_steps, periodic=periodic, **args)
+    else:
+        parts = _slab_parts(lay, args)
+        step = lambda k, f, t, n: frozen_steps(f, n_steps=n, periodic=periodic, in_place=True, t_links=args["t0"],
+                                               **(parts[k] | {"t0": t}))
+        field = slabs.run(step, field, lay, int(n_steps), args["t0"], args["dt"], threads)
+    return _frozen_result_jit(state, field, model, lat, unit, args["t0"], args["t0"] + n_steps * args["dt"])
+
+
+_frozen_inputs_jit = jax.jit(_frozen_inputs)
+_frozen_result_jit = jax.jit(_frozen_result)
+
+
+#: reals a node that each fast kernel keeps: both state buffers, the masks (and the full-A link-factor buffer)
+_KEPT_REALS = {"frozen": 2 * 2 + 1, "full": 2 * 4 + 2 + 4}
+
+
+def slab_layout(lat: Lattice, model: Model, real_dtype, threads: int):
+    """The :class:`gl.slabs.SlabLayout` in which :func:`run_frozen` / :func:`run_full` step ``lat`` on
+    ``threads`` threads, or None for one call (one thread, a grid periodic along x, or too small)."""
+    if threads <= 1 or lat.grid.periodic_x:
+        return None
+    reals = _KEPT_REALS["frozen" if model.frozen else "full"]
+    return slabs.layout(lat.grid.nx, lat.grid.ny, threads, reals * np.dtype(real_dtype).itemsize)
+
+
+def _slab_parts(lay, args: dict) -> list[dict]:
+    """A kernel's keyword arguments for each slab: its arrays cut to the slab's rows, the model whole."""
+    arrays = {k: v for k, v in args.items() if k != "model"}
+    return [lay.cut(arrays, k) | {"model": args["model"]} for k in range(lay.n_slabs)]
 
 
 def site_bytes(real_dtype) -> int:
@@ -469,9 +520,9 @@ def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links:
     return jnp.stack([nr, ni, nax, nay])
 
 
-@functools.partial(jax.jit, static_argnames=("periodic",), donate_argnums=(0,))
+@functools.partial(jax.jit, static_argnames=("periodic", "row_blocks"), donate_argnums=(0,))
 def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_steps, periodic=(False, False),
-               scales=None):
+               scales=None, row_blocks=None):
     """``n_steps`` Euler steps of ψ and A (σ ∂t A = J_s − κ²∇×(∇×A − H(t))) in one compiled call; ``fields`` donated.
 
     The same step as :func:`gl.tdgl.euler_step` with A evolving, to round-off: link variables and
@@ -492,7 +543,8 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
     """
     cpu = jax.default_backend() == "cpu"
     # on a CPU, two row blocks: the step's arithmetic then runs on every core (1.7x at 512²-2048², section 13)
-    row_blocks = 2 if cpu else 1
+    if row_blocks is None:
+        row_blocks = 2 if cpu else 1
     if cpu and (fields.shape[1] - 2) * (fields.shape[2] - 2) <= LINK_BUFFER_MAX_SITES:
         # the link factors once per step into a buffer, not once per use (1.7-2x at 88²-512², section 13)
         step = lambda f, k, links: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt, Links(*links),
@@ -504,13 +556,37 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
     return _two_step_loop(step, fields, n_steps, periodic, row_blocks=row_blocks)
 
 
-def run_full(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=None):
-    """The state after ``n_steps`` Euler steps of length ``dt`` [t0] with A evolving (State in and out)."""
+def _full_inputs(state, model: Model, lat: Lattice, dt, t0, spacing):
+    """(fields, kwargs) of :func:`full_steps` besides the step count, from a State."""
     hx, hy = (lat.hx, lat.hy) if spacing is None else spacing
     fields, site, plaquette = pack_full(state, lat)
     real = fields.dtype
-    fields = full_steps(fields, site, plaquette, _kernel_eps(model, lat, real), model, hx, hy,
-                        jnp.asarray(t0, real), jnp.asarray(dt, real), n_steps,
-                        periodic=(lat.grid.periodic_x, lat.grid.periodic_y), scales=axis_scales(lat.grid, real))
+    return fields, dict(site=site, plaquette=plaquette, eps=_kernel_eps(model, lat, real), model=model, hx=hx, hy=hy,
+                        t0=jnp.asarray(t0, real), dt=jnp.asarray(dt, real), scales=axis_scales(lat.grid, real))
+
+
+def _full_result(state, fields):
     psi, ax, ay = unpack_full(fields)
     return state.replace(psi=psi.astype(state.psi.dtype), ax=ax, ay=ay)
+
+
+_full_inputs_jit = jax.jit(_full_inputs)
+_full_result_jit = jax.jit(_full_result)
+
+
+def run_full(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=None, threads: int = 1):
+    """The state after ``n_steps`` Euler steps of length ``dt`` [t0] with A evolving (State in and out).
+
+    ``threads`` as in :func:`run_frozen` (x-slabs on threads, :mod:`gl.slabs`); the slabs' steps
+    agree with one call to round-off (the link factors of slabs up to :data:`LINK_BUFFER_MAX_SITES`
+    nodes come from the buffer)."""
+    fields, args = _full_inputs_jit(state, model, lat, dt, t0, spacing)
+    periodic = (lat.grid.periodic_x, lat.grid.periodic_y)
+    lay = slab_layout(lat, model, fields.dtype, threads)
+    if lay is None:
+        fields = full_steps(fields, n_steps=n_steps, periodic=periodic, **args)
+    else:
+        parts = _slab_parts(lay, args)
+        step = lambda k, f, t, n: full_steps(f, n_steps=n, periodic=periodic, row_blocks=1, **(parts[k] | {"t0": t}))
+        fields = slabs.run(step, fields, lay, int(n_steps), args["t0"], args["dt"], threads)
+    return _full_result_jit(state, fields)
