@@ -1,7 +1,8 @@
 """Throughput of the TDGL step: site-updates per second and fraction of the measured memory bandwidth.
 
 Usage:  python benchmarks/throughput.py [--sizes 128 256 512 1024 2048 4096 8192] [--full-a-max 8192]
-                                        [--modes frozen full] [--old TREE --pairs 3] [--out FILE.json]
+                                        [--modes frozen full] [--old TREE --pairs 3] [--threads 2]
+                                        [--out FILE.json]
 
 For each grid n×n, precision (complex64 / complex128) and mode it times many steps per compiled
 call (compile excluded, median of repeats) and prints a table:
@@ -13,6 +14,11 @@ call (compile excluded, median of repeats) and prints a table:
 * full A: the fast kernel ``gl.kernel.full_steps`` (a :data:`gl.model.BULK` model: ψ and both
   link phases evolve), donated buffer. Bytes it must move: ψ, a_x, a_y read and written and the site and plaquette masks
   read, 10 reals (``gl.kernel.FULL_REALS_PER_SITE_UPDATE``).
+
+``--threads T`` adds a column for this code's tiled path (``gl.tiles``: ``run_frozen`` /
+``run_full`` on a State, cut into tiles stepped on T threads, packing and unpacking included;
+what ``gl.tdgl.run_steps`` runs for large grids on a CPU). Ratios are speeds against the first
+column, the median over interleaved pairs of calls.
 
 The bandwidth reference is a jitted in-place update (donated) of a 512 MiB float32 array,
 measured in the same run. A benchmark, not a test: numbers depend on the machine, which the
@@ -60,14 +66,32 @@ def _mods(pkg, *names):
     return [importlib.import_module(f"{pkg}.{name}") for name in names]
 
 
-def frozen_call(n, real, steps, pkg="gl"):
+def _state_call(kernel_run, state, model, lat, dt, steps, threads):
+    """A zero-argument callable: ``steps`` steps of ``kernel_run`` (``run_frozen``/``run_full``) on a
+    State, in tiles on ``threads`` threads (gl.tiles), packing and unpacking included."""
+    hold = {"s": state}
+
+    def run():
+        hold["s"] = kernel_run(hold["s"], model, lat, dt, steps, threads=threads)
+        hold["s"].psi.block_until_ready()
+
+    return run
+
+
+def frozen_call(n, real, steps, pkg="gl", threads=1):
     """A zero-argument callable running ``steps`` frozen-A steps of ``pkg.kernel.frozen_steps`` on an
     n×n donated buffer: a UNIFORM model, constant H = 0.1 B_c2 in the Landau gauge, its compact
-    link row built once as ``run_frozen`` does (open edges)."""
+    link row built once as ``run_frozen`` does (open edges). ``threads`` > 1: ``run_frozen`` in
+    tiles on that many threads (the State path, packing included)."""
     geometry, kernel, lattice, model_mod, gauge = _mods(pkg, "geometry", "kernel", "lattice", "model", "gauge")
     grid = geometry.Grid(n, n, 0.5, 0.5)
     lat = lattice.make_lattice(grid, dtype=real)
     model = model_mod.make_model(2.0, 0.1, vector_potential=model_mod.UNIFORM, gauge="landau_x", dtype=real)
+    if threads > 1:
+        state = _mods(pkg, "state")[0]
+        s0 = state.uniform_state(lat, *gauge.applied_link_phases(grid, 0.1, "landau_x", dtype=real))
+        s0 = s0.replace(psi=s0.psi.astype(jnp.result_type(real, jnp.complex64)))
+        return _state_call(kernel.run_frozen, s0, model, lat, jnp.asarray(0.01 * 5.79, real), steps, threads)
     field, site = kernel.pack(lat.site.astype(jnp.result_type(real, jnp.complex64)), lat)
     ux, _ = gauge.unit_field_link_phases(grid, "landau_x", real)
     row = jnp.pad(0.1 * ux, ((0, 0), (1, 1)))
@@ -82,7 +106,7 @@ def frozen_call(n, real, steps, pkg="gl"):
     return run
 
 
-def full_call(n, real, steps, pkg="gl"):
+def full_call(n, real, steps, pkg="gl", threads=1):
     """The same for the full-A kernel ``pkg.kernel.full_steps`` (a BULK model, κ = 2)."""
     geometry, kernel, lattice, model_mod, gauge, state, tdgl = _mods(pkg, "geometry", "kernel", "lattice", "model",
                                                                       "gauge", "state", "tdgl")
@@ -92,6 +116,9 @@ def full_call(n, real, steps, pkg="gl"):
     fields, site, plaquette = kernel.pack_full(state.uniform_state(lat, *gauge.applied_link_phases(grid, 0.1, dtype=real)),
                                                lat)
     dt = tdgl.check_time_step(None, grid, model)
+    if threads > 1:
+        s0 = state.uniform_state(lat, *gauge.applied_link_phases(grid, 0.1, dtype=real))
+        return _state_call(kernel.run_full, s0, model, lat, jnp.asarray(dt, real), steps, threads)
     h, eps, t0, dt = (jnp.asarray(v, real) for v in (0.5, 1.0, 0.0, dt))
     hold = {"f": fields}
 
@@ -118,23 +145,27 @@ def main(argv=None):
     p.add_argument("--pairs", type=int, default=3, help="timed calls per code and case (pairs with --old)")
     p.add_argument("--modes", nargs="+", choices=["frozen", "full"], default=["frozen", "full"],
                    help="which kernels to time: frozen A, full A (A evolving)")
+    p.add_argument("--threads", type=int, default=0,
+                   help="also time this code's tiled path (gl.tiles, run_frozen/run_full) on this many threads")
     p.add_argument("--out", default="benchmarks/throughput.json")
     args = p.parse_args(argv)
     jax.config.update("jax_enable_x64", True)
     from gl.kernel import FULL_REALS_PER_SITE_UPDATE, site_bytes
 
-    codes = {"new": "gl"}
+    codes = {"new": ("gl", 1)}
     if args.old:
         from kernel_before_after import _load_tree_as   # the script beside this one
 
         _load_tree_as("gl_old", Path(args.old))
-        codes = {"old": "gl_old", "new": "gl"}
+        codes = {"old": ("gl_old", 1), "new": ("gl", 1)}
+    if args.threads > 1:
+        codes["tiles"] = ("gl", args.threads)
     bw = bandwidth()
     device = f"{jax.devices()[0].device_kind} ({platform.processor() or platform.machine()}, {jax.device_count()} device(s))"
     rows = []
     print(f"device: {device}; measured bandwidth {bw:.1f} GB/s; load average {os.getloadavg()[0]:.2f}")
     print(f"{'n':>6} {'dtype':>10} {'mode':>8} {'steps':>6} " + " ".join(f"{c + ' M/s':>10} {'of bw':>6}" for c in codes)
-          + ("  new/old" if args.old else ""))
+          + "".join(f" {c + '/' + list(codes)[0]:>10}" for c in list(codes)[1:]))
     for n in args.sizes:
         for real in (jnp.float32, jnp.float64):
             for frozen in (True, False):
@@ -142,7 +173,8 @@ def main(argv=None):
                     continue
                 r = jnp.dtype(real).itemsize
                 steps = max(2, int(args.site_updates / (n * n) / (1 if frozen else 4)) // 2 * 2)
-                calls = {c: (frozen_call if frozen else full_call)(n, real, steps, pkg) for c, pkg in codes.items()}
+                calls = {c: (frozen_call if frozen else full_call)(n, real, steps, pkg, threads)
+                         for c, (pkg, threads) in codes.items()}
                 for run in calls.values():       # compile, then warm up
                     run()
                     run()
@@ -161,14 +193,16 @@ def main(argv=None):
                     row[f"{c}_fraction_of_bandwidth"] = rate * bytes_per / 1e9 / bw
                     row[f"{c}_times_s"] = times[c]
                     text += f"{rate / 1e6:>10.1f} {rate * bytes_per / 1e9 / bw:>6.1%} "
-                if args.old:
-                    ratios = [o / w for o, w in zip(times["old"], times["new"])]
-                    row["new_over_old"] = float(np.median(ratios))
-                    text += f" {row['new_over_old']:>7.2f}"
+                first = list(codes)[0]
+                for c in list(codes)[1:]:       # speed ratio, median of the calls' pairs
+                    ratio = float(np.median([a / b for a, b in zip(times[first], times[c])]))
+                    row[f"{c}_over_{first}"] = ratio
+                    text += f" {ratio:>10.2f}"
                 rows.append(row)
                 print(text, flush=True)
     with open(args.out, "w") as fh:
-        json.dump({"device": device, "bandwidth_GB_per_s": bw, "old_tree": args.old, "rows": rows}, fh, indent=2)
+        json.dump({"device": device, "bandwidth_GB_per_s": bw, "old_tree": args.old, "threads": args.threads,
+                   "load_average": os.getloadavg()[0], "rows": rows}, fh, indent=2)
     print(f"written {args.out}")
 
 

@@ -49,7 +49,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import slabs
+from . import tiles
 from .boundary import axis_scales, field_excess, with_ghosts as _with_ghosts
 from .gauge import unit_field_link_phases
 from .geometry import Grid
@@ -399,18 +399,18 @@ def run_frozen(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=N
     are H(t_end)·a_unit; for :data:`~gl.model.FROZEN` the state's, moved by (H(t_end) − H(t0))·a_unit.
 
     ``threads`` > 1 (outside ``jit``, a Python int ``n_steps``, a grid open along x): the grid is
-    stepped in x-slabs on that many threads (:mod:`gl.slabs`) when :func:`gl.slabs.layout` finds it
-    worth it; the result is the same to the last bit."""
+    stepped in tiles on that many threads (:mod:`gl.tiles`) when :func:`tile_layout` finds it worth
+    it; the result agrees with one call to round-off."""
     field, args, unit = _frozen_inputs_jit(state, model, lat, dt, t0, spacing)
     periodic = (lat.grid.periodic_x, lat.grid.periodic_y)
-    lay = slab_layout(lat, model, field.dtype, threads)
+    lay = tile_layout(lat, model, field.dtype, threads)
     if lay is None:
         field = frozen_steps(field, n_steps=n_steps, periodic=periodic, **args)
     else:
-        parts = _slab_parts(lay, args)
+        parts = _tile_parts(lay, args)
         step = lambda k, f, t, n: frozen_steps(f, n_steps=n, periodic=periodic, in_place=True, t_links=args["t0"],
                                                **(parts[k] | {"t0": t}))
-        field = slabs.run(step, field, lay, int(n_steps), args["t0"], args["dt"], threads)
+        field = tiles.run(step, field, lay, int(n_steps), args["t0"], args["dt"], threads)
     return _frozen_result_jit(state, field, model, lat, unit, args["t0"], args["t0"] + n_steps * args["dt"])
 
 
@@ -420,21 +420,25 @@ _frozen_result_jit = jax.jit(_frozen_result)
 
 #: reals a node that each fast kernel keeps: both state buffers, the masks (and the full-A link-factor buffer)
 _KEPT_REALS = {"frozen": 2 * 2 + 1, "full": 2 * 4 + 2 + 4}
+#: bytes of one tile when a kernel runs in tiles on threads (gl.tiles): the memory-bound frozen-A step
+#: gains most from tiles that stay in the cache, the compute-bound full-A step from less halo (RESULTS.md §13)
+TILE_BYTES = {"frozen": 4 * 2 ** 20, "full": 8 * 2 ** 20}
 
 
-def slab_layout(lat: Lattice, model: Model, real_dtype, threads: int):
-    """The :class:`gl.slabs.SlabLayout` in which :func:`run_frozen` / :func:`run_full` step ``lat`` on
+def tile_layout(lat: Lattice, model: Model, real_dtype, threads: int):
+    """The :class:`gl.tiles.TileLayout` in which :func:`run_frozen` / :func:`run_full` step ``lat`` on
     ``threads`` threads, or None for one call (one thread, a grid periodic along x, or too small)."""
     if threads <= 1 or lat.grid.periodic_x:
         return None
-    reals = _KEPT_REALS["frozen" if model.frozen else "full"]
-    return slabs.layout(lat.grid.nx, lat.grid.ny, threads, reals * np.dtype(real_dtype).itemsize)
+    kind = "frozen" if model.frozen else "full"
+    return tiles.layout(lat.grid.nx, lat.grid.ny, threads, _KEPT_REALS[kind] * np.dtype(real_dtype).itemsize,
+                        lat.grid.periodic_y, tile_bytes=TILE_BYTES[kind])
 
 
-def _slab_parts(lay, args: dict) -> list[dict]:
-    """A kernel's keyword arguments for each slab: its arrays cut to the slab's rows, the model whole."""
+def _tile_parts(lay, args: dict) -> list[dict]:
+    """A kernel's keyword arguments for each tile: its arrays cut to the tile, the model whole."""
     arrays = {k: v for k, v in args.items() if k != "model"}
-    return [lay.cut(arrays, k) | {"model": args["model"]} for k in range(lay.n_slabs)]
+    return [lay.cut(arrays, k) | {"model": args["model"]} for k in range(lay.n_tiles)]
 
 
 def site_bytes(real_dtype) -> int:
@@ -577,16 +581,16 @@ _full_result_jit = jax.jit(_full_result)
 def run_full(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=None, threads: int = 1):
     """The state after ``n_steps`` Euler steps of length ``dt`` [t0] with A evolving (State in and out).
 
-    ``threads`` as in :func:`run_frozen` (x-slabs on threads, :mod:`gl.slabs`); the slabs' steps
-    agree with one call to round-off (the link factors of slabs up to :data:`LINK_BUFFER_MAX_SITES`
-    nodes come from the buffer)."""
+    ``threads`` as in :func:`run_frozen` (tiles on threads, :mod:`gl.tiles`); the tiles' steps agree
+    with one call to round-off (tiles up to :data:`LINK_BUFFER_MAX_SITES` nodes read their link
+    factors from the buffer)."""
     fields, args = _full_inputs_jit(state, model, lat, dt, t0, spacing)
     periodic = (lat.grid.periodic_x, lat.grid.periodic_y)
-    lay = slab_layout(lat, model, fields.dtype, threads)
+    lay = tile_layout(lat, model, fields.dtype, threads)
     if lay is None:
         fields = full_steps(fields, n_steps=n_steps, periodic=periodic, **args)
     else:
-        parts = _slab_parts(lay, args)
+        parts = _tile_parts(lay, args)
         step = lambda k, f, t, n: full_steps(f, n_steps=n, periodic=periodic, row_blocks=1, **(parts[k] | {"t0": t}))
-        fields = slabs.run(step, fields, lay, int(n_steps), args["t0"], args["dt"], threads)
+        fields = tiles.run(step, fields, lay, int(n_steps), args["t0"], args["dt"], threads)
     return _full_result_jit(state, fields)

@@ -25,11 +25,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import screening, slabs
+from . import screening, tiles
 from .boundary import axis_scales, neumann_eigenvalues, require_rectangle, solve_poisson_neumann
 from .errors import ParameterError, TimeStepError
 from .geometry import Grid
-from .kernel import run_frozen, run_full, slab_layout
+from .kernel import run_frozen, run_full, tile_layout
 from .lattice import Lattice, bwd
 from .model import Model, condensation_factor, psi_rate, rate_scale
 from .operators import covariant_laplacian, curl_field, supercurrent
@@ -223,8 +223,8 @@ def run_steps(state: State, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spa
     """``n_steps`` Euler steps from time ``t0`` [t0] in one compiled call (``n_steps`` is traced).
 
     On a CPU, called outside ``jit``/``vmap`` on one device, a fast kernel on a large grid open along
-    x runs instead in x-slabs on :func:`gl.slabs.kernel_threads` threads (:mod:`gl.slabs`; same
-    result, to the last bit for a frozen A and to round-off with A evolving).
+    x runs instead in tiles on :func:`gl.tiles.kernel_threads` threads (:mod:`gl.tiles`; the same
+    result to round-off), several calls.
 
     The kernel is chosen here, from the model's type, and nowhere else:
     a kept electric potential runs :func:`euler_step` (with the Poisson solve); a
@@ -234,17 +234,17 @@ def run_steps(state: State, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spa
     as :func:`euler_step` to round-off, written for memory bandwidth). ``reference=True`` forces
     the plain loop. ``spacing`` = (hx, hy) [ξ], traced, replaces the grid's in the fast kernels.
     """
-    threads = 1 if reference else _slab_threads(state, model, lat, n_steps, (dt, t0, spacing))
+    threads = 1 if reference else _tile_threads(state, model, lat, n_steps, (dt, t0, spacing))
     if threads > 1:
         run = run_frozen if model.frozen else run_full
         return run(state, model, lat, dt, int(n_steps), t0, spacing, threads=threads)
     return _run_steps(state, model, lat, dt, n_steps, t0, spacing, reference=reference)
 
 
-def _slab_threads(state: State, model: Model, lat: Lattice, n_steps, scalars) -> int:
-    """Threads on which :func:`run_steps` steps a fast kernel in slabs (:mod:`gl.slabs`), 1 for one
-    compiled call: slabs need a CPU, nothing traced (outside ``jit``/``vmap``), one device, a fast
-    kernel's model, and a grid :func:`gl.kernel.slab_layout` cuts."""
+def _tile_threads(state: State, model: Model, lat: Lattice, n_steps, scalars) -> int:
+    """Threads on which :func:`run_steps` steps a fast kernel in tiles (:mod:`gl.tiles`), 1 for one
+    compiled call: tiles need a CPU, nothing traced (outside ``jit``/``vmap``), one device, a fast
+    kernel's model, and a grid :func:`gl.kernel.tile_layout` cuts."""
     if model.electric_potential or model.screened_film or jax.default_backend() != "cpu":
         return 1
     leaves = jax.tree_util.tree_leaves((state, model, lat, n_steps, scalars))
@@ -253,8 +253,8 @@ def _slab_threads(state: State, model: Model, lat: Lattice, n_steps, scalars) ->
     sharding = getattr(state.psi, "sharding", None)
     if sharding is not None and len(sharding.device_set) > 1:
         return 1
-    threads = slabs.kernel_threads()
-    return threads if slab_layout(lat, model, state.ax.dtype, threads) is not None else 1
+    threads = tiles.kernel_threads()
+    return threads if tile_layout(lat, model, state.ax.dtype, threads) is not None else 1
 
 
 @functools.partial(jax.jit, static_argnames=("reference",))

@@ -1,0 +1,213 @@
+"""Large grids on several CPU cores: the fast kernels stepped in tiles with halos, on threads.
+
+XLA's CPU backend runs each fast step (:mod:`gl.kernel`: the new interior written in place) on
+one core, and neither splits that loop nor runs two independent ones at the same time; jitted
+calls made from several Python threads do run at the same time (JAX releases the GIL while a
+computation runs). Out of the cache one core streams the step at about a quarter of what it does
+in the cache. So a large grid is cut into tiles of a few MiB, each stepped by the unchanged
+kernel, ``halo`` steps per call, the calls spread over a pool of threads:
+
+* tile k owns a box of the padded arrays and holds it with ``halo`` + 1 more rows and columns
+  on each side, clipped to the arrays, so tiles at the grid's edges keep the grid's own ghosts;
+* the kernel treats the outermost rows and columns of its tile as ghosts (never written); a
+  wrong value there moves inward by at most one node per step (both steps' stencils reach one
+  node), so after ``halo`` steps every owned node holds what one call over the whole grid gives;
+  the held-but-not-owned nodes are then copied in from the tiles that own them
+  (:attr:`TileLayout.transfers`, one compiled in-place call);
+* each tile runs the same stencil on the same numbers as the whole grid: the result agrees with
+  one call to round-off (tests/test_tiles.py).
+
+This is domain decomposition with overlapping halos as in the ghost-point Jacobi iteration (W.
+Gropp, E. Lusk, A. Skjellum, *Using MPI*, 2nd ed., MIT Press 1999, ch. 4), with the ghost width
+set to the steps between exchanges, which also makes it temporal cache blocking. It applies to
+grids open along x (a grid periodic along y is cut along x only), on a CPU, outside
+``jit``/``vmap`` (:func:`gl.tdgl.run_steps` decides); the number of threads is :func:`kernel_threads`.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import functools
+import math
+import os
+
+import jax
+import numpy as np
+
+#: halo width (nodes on each side of a tile) = steps per call between exchanges
+HALO = 16
+#: smallest grid (nodes) stepped in tiles: below it one call on one core is as fast (RESULTS.md §13)
+MIN_SITES = 1024 * 1024 // 2
+#: bytes a tile holds, about, by default (RESULTS.md §13: 4 MiB for the memory-bound frozen-A step)
+TILE_BYTES = 4 * 2 ** 20
+#: environment variable that sets the number of threads (1 turns tiles off)
+THREADS_ENV = "GL_KERNEL_THREADS"
+
+
+def kernel_threads() -> int:
+    """Threads for the tiled kernels: ``$GL_KERNEL_THREADS`` if set, else the cores this
+    process may run on.
+
+    Raises:
+        ParameterError: if ``GL_KERNEL_THREADS`` is not an integer ≥ 1.
+    """
+    value = os.environ.get(THREADS_ENV)
+    if value is None:
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    from .errors import ParameterError
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ParameterError(f"environment variable {THREADS_ENV} = {value!r}: allowed an integer >= 1")
+    return n
+
+
+def _cuts(n: int, parts: int) -> tuple[tuple[int, int], ...]:
+    """[p0, p1) along one padded axis (n interior points and a ghost at each end) for ``parts`` tiles:
+    nearly equal, in order, the first and last including the ghosts."""
+    cuts = [1 + round(k * n / parts) for k in range(parts + 1)]
+    cuts[0], cuts[-1] = 0, n + 2
+    return tuple(zip(cuts[:-1], cuts[1:]))
+
+
+@dataclasses.dataclass(frozen=True)
+class TileLayout:
+    """The tiles of a grid's padded (nx + 2) × (ny + 2) arrays: ``tiles_x`` × ``tiles_y`` boxes that
+    partition them (owned), each held with ``halo`` + 1 more rows and columns on every side, clipped
+    to the array (so edge tiles keep the grid's own ghosts).
+
+    Attributes:
+        nx, ny: interior nodes of the grid. tiles_x, tiles_y: tiles along x and y.
+        halo: steps between exchanges (rows and columns each tile holds beyond its own, besides
+            the one its kernel treats as ghosts).
+    """
+
+    nx: int
+    ny: int
+    tiles_x: int
+    tiles_y: int
+    halo: int
+
+    @property
+    def n_tiles(self) -> int:
+        return self.tiles_x * self.tiles_y
+
+    @functools.cached_property
+    def owned(self) -> tuple[tuple[int, int, int, int], ...]:
+        """(x0, x1, y0, y1) of each tile's own box, row-major over (tile x, tile y)."""
+        return tuple((x0, x1, y0, y1) for x0, x1 in _cuts(self.nx, self.tiles_x) for y0, y1 in _cuts(self.ny, self.tiles_y))
+
+    @functools.cached_property
+    def held(self) -> tuple[tuple[int, int, int, int], ...]:
+        """(x0, x1, y0, y1) of the box each tile holds."""
+        w = self.halo + 1
+        return tuple((max(0, x0 - w), min(self.nx + 2, x1 + w), max(0, y0 - w), min(self.ny + 2, y1 + w))
+                     for x0, x1, y0, y1 in self.owned)
+
+    @functools.cached_property
+    def transfers(self) -> tuple[tuple[int, int, tuple[int, int, int, int], tuple[int, int, int, int]], ...]:
+        """(to, from, box in ``to``, box in ``from``): every part of a tile's held box that another tile
+        owns, in each tile's local indices."""
+        out = []
+        for k, (hx0, hx1, hy0, hy1) in enumerate(self.held):
+            for m, (ox0, ox1, oy0, oy1) in enumerate(self.owned):
+                x0, x1, y0, y1 = max(hx0, ox0), min(hx1, ox1), max(hy0, oy0), min(hy1, oy1)
+                if m == k or x0 >= x1 or y0 >= y1:
+                    continue
+                mx, my = self.held[m][0], self.held[m][2]
+                out.append((k, m, (x0 - hx0, x1 - hx0, y0 - hy0, y1 - hy0), (x0 - mx, x1 - mx, y0 - my, y1 - my)))
+        return tuple(out)
+
+    def cut(self, tree, k: int):
+        """Tile k of every array leaf of ``tree``: along axis −2, padded length nx + 2 → the held rows,
+        unpadded nx → the held interior rows (the padded ones less the tile's ghost rows); along axis
+        −1 the same with ny. Other axes and leaves (scalars, a length-1 axis, None) are kept."""
+        x0, x1, y0, y1 = self.held[k]
+
+        def along(n, n_grid, lo, hi):
+            return slice(lo, hi) if n == n_grid + 2 else slice(lo, hi - 2) if n == n_grid else slice(None)
+
+        def one(a):
+            if np.ndim(a) < 2:
+                return a
+            return a[..., along(np.shape(a)[-2], self.nx, x0, x1), along(np.shape(a)[-1], self.ny, y0, y1)]
+
+        return jax.tree_util.tree_map(one, tree)
+
+    def join(self, tiles):
+        """The padded (…, nx + 2, ny + 2) array of the tiles' owned boxes."""
+        own = [t[..., x0 - hx0:x1 - hx0, y0 - hy0:y1 - hy0]
+               for t, (x0, x1, y0, y1), (hx0, _, hy0, _) in zip(tiles, self.owned, self.held)]
+        rows = [jax.numpy.concatenate(own[i * self.tiles_y:(i + 1) * self.tiles_y], axis=-1) for i in range(self.tiles_x)]
+        return jax.numpy.concatenate(rows, axis=-2)
+
+
+def layout(nx: int, ny: int, threads: int, bytes_per_node: int, periodic_y: bool = False,
+           halo: int | None = None, tile_bytes: int | None = None) -> TileLayout | None:
+    """The tiles for an nx × ny grid on ``threads`` threads, or None when one call is better.
+
+    Tiles are about square and hold about ``tile_bytes`` (default :data:`TILE_BYTES`) each (``bytes_per_node``: what the
+    kernel keeps per node, both state buffers and the masks), so that their ``halo`` steps run
+    from the cache; they own at least 4·``halo`` nodes along each cut axis (the halo is stepped
+    twice). A grid periodic along y is cut along x only (the kernel wraps y itself). ``halo``
+    defaults to :data:`HALO`. None for one thread, fewer than :data:`MIN_SITES` nodes, or fewer
+    than two tiles."""
+    halo = HALO if halo is None else halo
+    tile_bytes = TILE_BYTES if tile_bytes is None else tile_bytes
+    if threads < 2 or nx * ny < MIN_SITES:
+        return None
+    side = max(4 * halo, int(math.sqrt(tile_bytes / bytes_per_node)) - 2 * (halo + 1))
+    tiles_y = 1 if periodic_y else max(1, min(ny // (4 * halo), math.ceil(ny / side)))
+    rows = max(4 * halo, tile_bytes // (bytes_per_node * (ny / tiles_y + 2 * (halo + 1))) - 2 * (halo + 1))
+    tiles_x = max(1, min(nx // (4 * halo), math.ceil(nx / rows)))
+    if tiles_x * tiles_y < 2:
+        tiles_x = min(2, nx // (4 * halo))
+    return TileLayout(nx, ny, tiles_x, tiles_y, halo) if tiles_x * tiles_y >= 2 else None
+
+
+@functools.partial(jax.jit, static_argnames=("transfers",), donate_argnums=0)
+def _exchange(tiles, transfers):
+    """The tiles with every held-but-not-owned box copied in from the tile that owns it (in place)."""
+    tiles = list(tiles)
+    sources = list(tiles)                  # owned boxes are not written here, so any order reads the same values
+    for k, m, (a0, a1, b0, b1), (c0, c1, d0, d1) in transfers:
+        tiles[k] = tiles[k].at[..., a0:a1, b0:b1].set(sources[m][..., c0:c1, d0:d1])
+    return tuple(tiles)
+
+
+_POOLS: dict[int, concurrent.futures.ThreadPoolExecutor] = {}
+
+
+def _pool(n: int) -> concurrent.futures.ThreadPoolExecutor:
+    if n not in _POOLS:
+        _POOLS[n] = concurrent.futures.ThreadPoolExecutor(n, thread_name_prefix="gl-tile")
+    return _POOLS[n]
+
+
+def run(step, state, lay: TileLayout, n_steps: int, t0, dt, threads: int | None = None):
+    """``n_steps`` steps of a fast kernel over the whole grid, tile by tile on threads.
+
+    Args:
+        step: ``step(k, tile, t, n)`` → tile k's padded state after ``n`` ≤ ``lay.halo`` steps
+            from time ``t`` (the caller binds tile k's masks and coefficients, from
+            :meth:`TileLayout.cut`); it may donate ``tile``.
+        state: the padded (c, nx + 2, ny + 2) state of the whole grid.
+        lay: the :class:`TileLayout`. n_steps: a Python int ≥ 0. t0, dt: times [t0].
+        threads: worker threads (default :func:`kernel_threads`).
+
+    Returns:
+        The padded state after ``n_steps`` steps: one call of the kernel on the whole grid, to round-off.
+    """
+    tiles = [lay.cut(state, k) for k in range(lay.n_tiles)]
+    pool = _pool(min(lay.n_tiles, threads or kernel_threads()))
+    done = 0
+    while done < n_steps:
+        n = min(lay.halo, n_steps - done)
+        t = t0 + done * dt
+        tiles = list(pool.map(lambda k: step(k, tiles[k], t, n).block_until_ready(), range(lay.n_tiles)))
+        done += n
+        if done < n_steps:
+            tiles = list(_exchange(tuple(tiles), lay.transfers))
+    return lay.join(tiles)
