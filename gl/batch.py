@@ -5,7 +5,9 @@ traced) returning a dict of arrays. :func:`run_batch` vmaps and jits it once, fe
 chunks of a fixed size (the last chunk padded, so every call has the same shape and nothing
 recompiles), shards each chunk's batch axis over all visible devices, and returns every output
 stacked over the points. Parameter *values* never cause a recompilation; only a new chunk size
-or grid shape does.
+or grid shape does. On a CPU with one device, each chunk is cut into equal parts run at the same
+time on :func:`gl.tiles.kernel_threads` threads (XLA's CPU backend runs a vmapped step on about
+one core; JAX releases the GIL while a call runs): the same outputs, one compilation.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from tqdm.auto import tqdm
 
 from .errors import ParameterError
 from .sharding import device_mesh
+from .tiles import kernel_threads, thread_pool
 
 
 #: most values on one axis, and most points of a grid of axes
@@ -89,8 +92,9 @@ def run_batch(point, values: dict[str, np.ndarray], *, chunk_size: int = 64, dty
     Args:
         point: ``dict[str, scalar] -> dict[str, array]``, pure JAX (traceable).
         values: {name: (n_points,) array}, all the same length.
-        chunk_size: points per compiled call (memory bound); rounded up to a multiple of the
-            device count, and lowered to the number of points when that is smaller.
+        chunk_size: points per chunk (memory bound); lowered to the number of points when that
+            is smaller, then rounded up to a multiple of the device count (or, on one CPU device,
+            of the threads, each running an equal part of it as one compiled call).
         dtype: real dtype of the parameter values (default: JAX's default float).
 
     Returns:
@@ -109,8 +113,10 @@ def run_batch(point, values: dict[str, np.ndarray], *, chunk_size: int = 64, dty
         raise ParameterError(f"parameter 'chunk_size' = {chunk_size} is out of range: allowed ≥ 1")
     mesh = device_mesh(("batch",))
     n_dev = mesh.devices.size
+    # one CPU device: each chunk in equal parts on threads (1 elsewhere: the devices split it)
+    threads = min(kernel_threads(), n) if n_dev == 1 and jax.default_backend() == "cpu" else 1
     chunk = min(int(chunk_size), n)
-    chunk = -(-chunk // n_dev) * n_dev
+    chunk = -(-chunk // (n_dev * threads)) * n_dev * threads
     n_chunks = -(-n // chunk)
     dtype = dtype or jnp.result_type(float)
     padded = {k: np.concatenate([np.ravel(v), np.full(n_chunks * chunk - n, np.ravel(v)[-1])]) for k, v in values.items()}
@@ -119,12 +125,23 @@ def run_batch(point, values: dict[str, np.ndarray], *, chunk_size: int = 64, dty
     if batched is None:
         batched = _COMPILED[point] = jax.jit(jax.vmap(point))
     outputs = []
+    part_size = chunk // threads
+
+    def run_part(start):
+        part = {k: jax.device_put(jnp.asarray(v[start:start + part_size], dtype), sharding) for k, v in padded.items()}
+        return jax.device_get(batched(part))
+
     with tqdm(total=n, unit="point", desc=description, disable=not progress) as bar:
         for c in range(n_chunks):
-            part = {k: jax.device_put(jnp.asarray(v[c * chunk:(c + 1) * chunk], dtype), sharding)
-                    for k, v in padded.items()}
-            outputs.append(jax.device_get(batched(part)))
+            starts = [c * chunk + j * part_size for j in range(threads)]
+            if threads > 1 and batched._cache_size() == 0:     # compile once before the threads call it
+                first = [run_part(starts[0])]
+                parts = first + list(thread_pool(threads - 1).map(run_part, starts[1:]))
+            else:
+                parts = list(thread_pool(threads).map(run_part, starts)) if threads > 1 else [run_part(starts[0])]
+            outputs.append({k: np.concatenate([np.asarray(p[k]) for p in parts]) for k in parts[0]})
             bar.update(min(chunk, n - c * chunk))
     stacked = {k: np.concatenate([o[k] for o in outputs])[:n] for k in outputs[0]}
-    info = {"chunk_size": chunk, "n_chunks": n_chunks, "devices": n_dev, "compilations": batched._cache_size()}
+    info = {"chunk_size": chunk, "n_chunks": n_chunks, "devices": n_dev, "threads": threads,
+            "compilations": batched._cache_size()}
     return stacked, info

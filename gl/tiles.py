@@ -180,7 +180,8 @@ def _exchange(tiles, transfers):
 _POOLS: dict[int, concurrent.futures.ThreadPoolExecutor] = {}
 
 
-def _pool(n: int) -> concurrent.futures.ThreadPoolExecutor:
+def thread_pool(n: int) -> concurrent.futures.ThreadPoolExecutor:
+    """A pool of ``n`` worker threads, made once per size and kept."""
     if n not in _POOLS:
         _POOLS[n] = concurrent.futures.ThreadPoolExecutor(n, thread_name_prefix="gl-tile")
     return _POOLS[n]
@@ -201,7 +202,7 @@ def run(step, state, lay: TileLayout, n_steps: int, t0, dt, threads: int | None 
         The padded state after ``n_steps`` steps: one call of the kernel on the whole grid, to round-off.
     """
     tiles = [lay.cut(state, k) for k in range(lay.n_tiles)]
-    pool = _pool(min(lay.n_tiles, threads or kernel_threads()))
+    pool = thread_pool(min(lay.n_tiles, threads or kernel_threads()))
     done = 0
     while done < n_steps:
         n = min(lay.halo, n_steps - done)
