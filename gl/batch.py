@@ -7,7 +7,8 @@ recompiles), shards each chunk's batch axis over all visible devices, and return
 stacked over the points. Parameter *values* never cause a recompilation; only a new chunk size
 or grid shape does. On a CPU with one device, each chunk is cut into equal parts run at the same
 time on :func:`gl.tiles.kernel_threads` threads (XLA's CPU backend runs a vmapped step on about
-one core; JAX releases the GIL while a call runs): the same outputs, one compilation.
+one core; JAX releases the GIL while a call runs), :data:`PARTS_PER_THREAD` parts per thread so
+that each call's states stay in the cache: the same outputs, one compilation.
 """
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ from .tiles import kernel_threads, thread_pool
 
 #: most values on one axis, and most points of a grid of axes
 MAX_POINTS = 1_000_000
+#: parts of a chunk per thread on one CPU device: small parts keep each call's states in the cache
+#: (64 quenches of 256² nodes: 0.81 s in parts of 4, 1.73 s in parts of 32; RESULTS.md §13)
+PARTS_PER_THREAD = 8
 
 
 def parse_axis(spec: str) -> tuple[str, np.ndarray]:
@@ -94,7 +98,7 @@ def run_batch(point, values: dict[str, np.ndarray], *, chunk_size: int = 64, dty
         values: {name: (n_points,) array}, all the same length.
         chunk_size: points per chunk (memory bound); lowered to the number of points when that
             is smaller, then rounded up to a multiple of the device count (or, on one CPU device,
-            of the threads, each running an equal part of it as one compiled call).
+            of the part size: equal parts, each one compiled call, run on threads).
         dtype: real dtype of the parameter values (default: JAX's default float).
 
     Returns:
@@ -113,10 +117,15 @@ def run_batch(point, values: dict[str, np.ndarray], *, chunk_size: int = 64, dty
         raise ParameterError(f"parameter 'chunk_size' = {chunk_size} is out of range: allowed ≥ 1")
     mesh = device_mesh(("batch",))
     n_dev = mesh.devices.size
-    # one CPU device: each chunk in equal parts on threads (1 elsewhere: the devices split it)
+    # one CPU device: each chunk in equal parts, PARTS_PER_THREAD per thread, on threads (elsewhere one
+    # part: the devices split it)
     threads = min(kernel_threads(), n) if n_dev == 1 and jax.default_backend() == "cpu" else 1
     chunk = min(int(chunk_size), n)
-    chunk = -(-chunk // (n_dev * threads)) * n_dev * threads
+    if threads > 1:
+        part_size = max(1, chunk // (threads * PARTS_PER_THREAD))
+        chunk = -(-chunk // part_size) * part_size
+    else:
+        chunk = part_size = -(-chunk // n_dev) * n_dev
     n_chunks = -(-n // chunk)
     dtype = dtype or jnp.result_type(float)
     padded = {k: np.concatenate([np.ravel(v), np.full(n_chunks * chunk - n, np.ravel(v)[-1])]) for k, v in values.items()}
@@ -125,7 +134,6 @@ def run_batch(point, values: dict[str, np.ndarray], *, chunk_size: int = 64, dty
     if batched is None:
         batched = _COMPILED[point] = jax.jit(jax.vmap(point))
     outputs = []
-    part_size = chunk // threads
 
     def run_part(start):
         part = {k: jax.device_put(jnp.asarray(v[start:start + part_size], dtype), sharding) for k, v in padded.items()}
@@ -133,15 +141,14 @@ def run_batch(point, values: dict[str, np.ndarray], *, chunk_size: int = 64, dty
 
     with tqdm(total=n, unit="point", desc=description, disable=not progress) as bar:
         for c in range(n_chunks):
-            starts = [c * chunk + j * part_size for j in range(threads)]
-            if threads > 1 and batched._cache_size() == 0:     # compile once before the threads call it
-                first = [run_part(starts[0])]
-                parts = first + list(thread_pool(threads - 1).map(run_part, starts[1:]))
-            else:
-                parts = list(thread_pool(threads).map(run_part, starts)) if threads > 1 else [run_part(starts[0])]
+            starts = list(range(c * chunk, (c + 1) * chunk, part_size))
+            parts = []
+            if threads > 1 and batched._cache_size() == 0:   # compile once, before the threads call it
+                parts, starts = [run_part(starts[0])], starts[1:]
+            parts += list(thread_pool(threads).map(run_part, starts)) if threads > 1 else [run_part(s) for s in starts]
             outputs.append({k: np.concatenate([np.asarray(p[k]) for p in parts]) for k in parts[0]})
             bar.update(min(chunk, n - c * chunk))
     stacked = {k: np.concatenate([o[k] for o in outputs])[:n] for k in outputs[0]}
-    info = {"chunk_size": chunk, "n_chunks": n_chunks, "devices": n_dev, "threads": threads,
+    info = {"chunk_size": chunk, "n_chunks": n_chunks, "devices": n_dev, "threads": threads, "part_size": part_size,
             "compilations": batched._cache_size()}
     return stacked, info

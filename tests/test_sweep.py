@@ -93,8 +93,9 @@ def test_kappa_sweep_with_evolving_A(tmp_path):
 
 
 def test_batch_chunks_on_threads_give_the_single_thread_outputs(monkeypatch):
-    """On one CPU device a chunk runs as equal parts on threads (gl.batch): 5 fields of a small quench
-    give bit-identical free energies and vortex counts with 2 threads and with 1, one compilation each."""
+    """On one CPU device a chunk runs as equal parts on threads (gl.batch): 5 fields of a small quench give
+    the free energies of one vmapped call with 1 thread to round-off (1e-13; parts of 1 point and a
+    vmap over 5 may round differently), one compilation each."""
     from gl import Grid, make_lattice
     from gl.energy import free_energy
     from gl.gauge import applied_link_phases
@@ -122,4 +123,4 @@ def test_batch_chunks_on_threads_give_the_single_thread_outputs(monkeypatch):
         assert info["threads"] == int(threads) and info["compilations"] == 1
         results[threads] = out["F"]
     assert np.ptp(results["1"]) > 1e-3                      # the fields gave different states
-    np.testing.assert_array_equal(results["1"], results["2"])
+    np.testing.assert_allclose(results["2"], results["1"], rtol=1e-13, atol=0)
