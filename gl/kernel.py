@@ -39,6 +39,10 @@ schedules are static choices.
 :func:`full_steps` is the step with A evolving, built from the same pieces: ψ and the link
 phases in one (4, nx+2, ny+2) array; the link variables (by the polynomial :func:`sincos`) and the
 plaquette field are recomputed where they are used, so the whole step is one fused loop.
+
+:func:`run_frozen` and :func:`run_full` (State in and out) call the kernels once, or, given
+``threads`` > 1 and a large grid, once per tile of :mod:`gl.tiles` on a pool of threads
+(:func:`tile_layout`; :func:`gl.tdgl.run_steps` decides).
 """
 from __future__ import annotations
 
