@@ -167,14 +167,33 @@ def layout(nx: int, ny: int, threads: int, bytes_per_node: int, periodic_y: bool
     return TileLayout(nx, ny, tiles_x, tiles_y, halo) if tiles_x * tiles_y >= 2 else None
 
 
-@functools.partial(jax.jit, static_argnames=("transfers",), donate_argnums=0)
-def _exchange(tiles, transfers):
-    """The tiles with every held-but-not-owned box copied in from the tile that owns it (in place)."""
-    tiles = list(tiles)
-    sources = list(tiles)                  # owned boxes are not written here, so any order reads the same values
-    for k, m, (a0, a1, b0, b1), (c0, c1, d0, d1) in transfers:
-        tiles[k] = tiles[k].at[..., a0:a1, b0:b1].set(sources[m][..., c0:c1, d0:d1])
-    return tuple(tiles)
+@functools.partial(jax.jit, static_argnames=("transfers",))
+def _gather(tiles, transfers):
+    """The boxes of :attr:`TileLayout.transfers` read from their owners (small new arrays; nothing donated)."""
+    return tuple(tiles[m][..., c0:c1, d0:d1] for _, m, _, (c0, c1, d0, d1) in transfers)
+
+
+@functools.partial(jax.jit, static_argnames=("boxes",), donate_argnums=0)
+def _refill(tile, pieces, boxes):
+    """``tile`` with each of ``boxes`` (local (x0, x1, y0, y1)) set to the matching piece, in place."""
+    for (a0, _, b0, _), p in zip(boxes, pieces):
+        tile = jax.lax.dynamic_update_slice(tile, p, (0,) * (tile.ndim - 2) + (a0, b0))
+    return tile
+
+
+def _exchange(tiles, lay: "TileLayout", pool=None):
+    """The tiles with every held-but-not-owned box copied in from the tile that owns it: one compiled
+    gather of all boxes, then each tile's boxes written in place, the tiles spread over ``pool``."""
+    pieces = _gather(tuple(tiles), lay.transfers)
+    mine = [[] for _ in tiles]
+    for (k, _, box, _), p in zip(lay.transfers, pieces):
+        mine[k].append((box, p))
+
+    def one(k):
+        boxes = tuple(b for b, _ in mine[k])
+        return _refill(tiles[k], tuple(p for _, p in mine[k]), boxes) if boxes else tiles[k]
+
+    return list(pool.map(one, range(len(tiles)))) if pool is not None else [one(k) for k in range(len(tiles))]
 
 
 _POOLS: dict[int, concurrent.futures.ThreadPoolExecutor] = {}
@@ -210,5 +229,5 @@ def run(step, state, lay: TileLayout, n_steps: int, t0, dt, threads: int | None 
         tiles = list(pool.map(lambda k: step(k, tiles[k], t, n).block_until_ready(), range(lay.n_tiles)))
         done += n
         if done < n_steps:
-            tiles = list(_exchange(tuple(tiles), lay.transfers))
+            tiles = _exchange(tiles, lay, pool)
     return lay.join(tiles)
