@@ -13,7 +13,8 @@ kernel, ``halo`` steps per call, the calls spread over a pool of threads:
   wrong value there moves inward by at most one node per step (both steps' stencils reach one
   node), so after ``halo`` steps every owned node holds what one call over the whole grid gives;
   the held-but-not-owned nodes are then copied in from the tiles that own them
-  (:attr:`TileLayout.transfers`, one compiled in-place call);
+  (:attr:`TileLayout.transfers`: one compiled gather of the boxes, then each tile's boxes written
+  in place by its own call on the pool);
 * each tile runs the same stencil on the same numbers as the whole grid: the result agrees with
   one call to round-off (tests/test_tiles.py).
 
