@@ -185,7 +185,7 @@ def _refill(tile, pieces, boxes):
 def _exchange(tiles, lay: "TileLayout", pool=None):
     """The tiles with every held-but-not-owned box copied in from the tile that owns it: one compiled
     gather of all boxes, then each tile's boxes written in place, the tiles spread over ``pool``."""
-    pieces = _gather(tuple(tiles), lay.transfers)
+    pieces = jax.block_until_ready(_gather(tuple(tiles), lay.transfers))   # read before any tile is donated
     mine = [[] for _ in tiles]
     for (k, _, box, _), p in zip(lay.transfers, pieces):
         mine[k].append((box, p))
