@@ -113,12 +113,11 @@ def full_call(n, real, steps, pkg="gl", threads=1):
     grid = geometry.Grid(n, n, 0.5, 0.5)
     lat = lattice.make_lattice(grid, dtype=real)
     model = model_mod.make_model(2.0, 0.1, vector_potential=model_mod.BULK, dtype=real)
-    fields, site, plaquette = kernel.pack_full(state.uniform_state(lat, *gauge.applied_link_phases(grid, 0.1, dtype=real)),
-                                               lat)
+    s0 = state.uniform_state(lat, *gauge.applied_link_phases(grid, 0.1, dtype=real))
     dt = tdgl.check_time_step(None, grid, model)
     if threads > 1:
-        s0 = state.uniform_state(lat, *gauge.applied_link_phases(grid, 0.1, dtype=real))
         return _state_call(kernel.run_full, s0, model, lat, jnp.asarray(dt, real), steps, threads)
+    fields, site, plaquette = kernel.pack_full(s0, lat)
     h, eps, t0, dt = (jnp.asarray(v, real) for v in (0.5, 1.0, 0.0, dt))
     hold = {"f": fields}
 

@@ -406,15 +406,8 @@ def run_frozen(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=N
     stepped in tiles on that many threads (:mod:`gl.tiles`) when :func:`tile_layout` finds it worth
     it; the result agrees with one call to round-off."""
     field, args, unit = _frozen_inputs_jit(state, model, lat, dt, t0, spacing)
-    periodic = (lat.grid.periodic_x, lat.grid.periodic_y)
-    lay = tile_layout(lat, model, field.dtype, threads)
-    if lay is None:
-        field = frozen_steps(field, n_steps=n_steps, periodic=periodic, **args)
-    else:
-        parts = _tile_parts(lay, args)
-        step = lambda k, f, t, n: frozen_steps(f, n_steps=n, periodic=periodic, in_place=True, t_links=args["t0"],
-                                               **(parts[k] | {"t0": t}))
-        field = tiles.run(step, field, lay, int(n_steps), args["t0"], args["dt"], threads)
+    # in tiles: one core each (in place), and the links stay those of the first call's t0
+    field = _kernel_steps(frozen_steps, field, args, lat, model, n_steps, threads, in_place=True, t_links=args["t0"])
     return _frozen_result_jit(state, field, model, lat, unit, args["t0"], args["t0"] + n_steps * args["dt"])
 
 
@@ -436,13 +429,21 @@ def tile_layout(lat: Lattice, model: Model, real_dtype, threads: int):
         return None
     kind = "frozen" if model.frozen else "full"
     return tiles.layout(lat.grid.nx, lat.grid.ny, threads, _KEPT_REALS[kind] * np.dtype(real_dtype).itemsize,
-                        lat.grid.periodic_y, tile_bytes=TILE_BYTES[kind])
+                        TILE_BYTES[kind], lat.grid.periodic_y)
 
 
-def _tile_parts(lay, args: dict) -> list[dict]:
-    """A kernel's keyword arguments for each tile: its arrays cut to the tile, the model whole."""
+def _kernel_steps(kernel, state, args: dict, lat: Lattice, model: Model, n_steps, threads: int, **in_tiles):
+    """``n_steps`` of ``kernel`` (:func:`frozen_steps` or :func:`full_steps`) on its padded ``state`` with
+    keyword arguments ``args``: one call, or in the tiles of :func:`tile_layout` on ``threads`` threads,
+    each tile's call given its arrays cut to the tile (the model whole) and ``in_tiles`` besides."""
+    periodic = (lat.grid.periodic_x, lat.grid.periodic_y)
+    lay = tile_layout(lat, model, state.dtype, threads)
+    if lay is None:
+        return kernel(state, n_steps=n_steps, periodic=periodic, **args)
     arrays = {k: v for k, v in args.items() if k != "model"}
-    return [lay.cut(arrays, k) | {"model": args["model"]} for k in range(lay.n_tiles)]
+    parts = [lay.cut(arrays, k) | {"model": model} for k in range(lay.n_tiles)]
+    step = lambda k, f, t, n: kernel(f, n_steps=n, periodic=periodic, **in_tiles, **(parts[k] | {"t0": t}))
+    return tiles.run(step, state, lay, int(n_steps), args["t0"], args["dt"], threads)
 
 
 def site_bytes(real_dtype) -> int:
@@ -589,12 +590,5 @@ def run_full(state, model: Model, lat: Lattice, dt, n_steps, t0=0.0, spacing=Non
     with one call to round-off (tiles up to :data:`LINK_BUFFER_MAX_SITES` nodes read their link
     factors from the buffer)."""
     fields, args = _full_inputs_jit(state, model, lat, dt, t0, spacing)
-    periodic = (lat.grid.periodic_x, lat.grid.periodic_y)
-    lay = tile_layout(lat, model, fields.dtype, threads)
-    if lay is None:
-        fields = full_steps(fields, n_steps=n_steps, periodic=periodic, **args)
-    else:
-        parts = _tile_parts(lay, args)
-        step = lambda k, f, t, n: full_steps(f, n_steps=n, periodic=periodic, row_blocks=1, **(parts[k] | {"t0": t}))
-        fields = tiles.run(step, fields, lay, int(n_steps), args["t0"], args["dt"], threads)
+    fields = _kernel_steps(full_steps, fields, args, lat, model, n_steps, threads, row_blocks=1)  # tiles: one core each
     return _full_result_jit(state, fields)

@@ -39,8 +39,6 @@ import numpy as np
 HALO = 16
 #: smallest grid (nodes) stepped in tiles: below it one call on one core is as fast (RESULTS.md §13)
 MIN_SITES = 1024 * 1024 // 2
-#: bytes a tile holds, about, by default (RESULTS.md §13: 4 MiB for the memory-bound frozen-A step)
-TILE_BYTES = 4 * 2 ** 20
 #: environment variable that sets the number of threads (1 turns tiles off)
 THREADS_ENV = "GL_KERNEL_THREADS"
 
@@ -145,18 +143,17 @@ class TileLayout:
         return jax.numpy.concatenate(rows, axis=-2)
 
 
-def layout(nx: int, ny: int, threads: int, bytes_per_node: int, periodic_y: bool = False,
-           halo: int | None = None, tile_bytes: int | None = None) -> TileLayout | None:
+def layout(nx: int, ny: int, threads: int, bytes_per_node: int, tile_bytes: int, periodic_y: bool = False,
+           halo: int | None = None) -> TileLayout | None:
     """The tiles for an nx × ny grid on ``threads`` threads, or None when one call is better.
 
-    Tiles are about square and hold about ``tile_bytes`` (default :data:`TILE_BYTES`) each (``bytes_per_node``: what the
-    kernel keeps per node, both state buffers and the masks), so that their ``halo`` steps run
-    from the cache; they own at least 4·``halo`` nodes along each cut axis (the halo is stepped
+    Tiles are about square and hold about ``tile_bytes`` each (``bytes_per_node``: what the kernel
+    keeps per node, both state buffers and the masks; the kernels' sizes are
+    :data:`gl.kernel.TILE_BYTES`), so that their ``halo`` steps run from the cache; they own at least 4·``halo`` nodes along each cut axis (the halo is stepped
     twice). A grid periodic along y is cut along x only (the kernel wraps y itself). ``halo``
     defaults to :data:`HALO`. None for one thread, fewer than :data:`MIN_SITES` nodes, or fewer
     than two tiles."""
     halo = HALO if halo is None else halo
-    tile_bytes = TILE_BYTES if tile_bytes is None else tile_bytes
     if threads < 2 or nx * ny < MIN_SITES:
         return None
     side = max(4 * halo, int(math.sqrt(tile_bytes / bytes_per_node)) - 2 * (halo + 1))

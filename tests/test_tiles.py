@@ -69,13 +69,13 @@ def test_tiles_partition_the_grid_and_the_transfers_fill_every_halo():
 
 def test_layout_choice(monkeypatch):
     monkeypatch.setattr(tiles, "MIN_SITES", 512 * 512)
-    assert tiles.layout(2048, 2048, 1, 20) is None                          # one thread: one call
-    assert tiles.layout(256, 256, 4, 20) is None                            # small grid: one call
-    lay = tiles.layout(2048, 2048, 2, 20, tile_bytes=4 * 2 ** 20)
+    assert tiles.layout(2048, 2048, 1, 20, 4 * 2 ** 20) is None             # one thread: one call
+    assert tiles.layout(256, 256, 4, 20, 4 * 2 ** 20) is None               # small grid: one call
+    lay = tiles.layout(2048, 2048, 2, 20, 4 * 2 ** 20)
     sizes = [(x1 - x0) * (y1 - y0) * 20 for x0, x1, y0, y1 in lay.held]
     assert lay.n_tiles >= 2 and max(sizes) <= 1.2 * 4 * 2 ** 20             # tiles of about tile_bytes
     assert min(x1 - x0 for x0, x1, _, _ in lay.owned) >= 4 * lay.halo      # tiles own ≥ 4 halos a side
-    assert tiles.layout(2048, 256, 2, 20, periodic_y=True).tiles_y == 1     # periodic y: cut along x only
+    assert tiles.layout(2048, 256, 2, 20, 4 * 2 ** 20, periodic_y=True).tiles_y == 1   # periodic y: cut along x
     lat = make_lattice(Grid(2048, 64, 0.5, 0.5, periodic_x=True))
     assert tile_layout(lat, make_model(2.0, 0.1, vector_potential=UNIFORM), jnp.float64, 2) is None
 
