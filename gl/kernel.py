@@ -214,7 +214,8 @@ def _two_step_loop(interior_step, state, n_steps, periodic, in_place=True, row_b
     last, whose ghosts already hold what they must (zero across open edges), instead of padding a
     new array; ``row_blocks`` as in :func:`_write_interior`. Otherwise each step pads its interior
     (``with_ghosts``), a loop that XLA's CPU backend splits over two threads (one per component)
-    where it runs the in-place write on one: faster for the frozen-A step in float64 from 1024² up
+    where it runs the in-place write on one: faster for the frozen-A step in float64 above
+    :data:`PADDED_WRITE_MIN_SITES` nodes
     (benchmarks/RESULTS.md, section 13). Two steps per loop iteration, so XLA alternates two buffers
     without copying.
 
@@ -305,6 +306,11 @@ def _condensation_at(eps, model: Model, t):
     return eps if model.temperature.is_constant else eps * model.thermal_factor(t)
 
 
+#: smallest float64 grid (nodes) whose frozen-A steps on a CPU use the padded write (two threads, one per
+#: component of ψ): below it the in-place write on one core, from the cache, is faster (RESULTS.md §13)
+PADDED_WRITE_MIN_SITES = 512 * 512
+
+
 @functools.partial(jax.jit, static_argnames=("periodic", "in_place"), donate_argnums=(0,))
 def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, hy, t0, dt, n_steps,
                  periodic=(False, False), scales=None, in_place=None, t_links=None):
@@ -323,7 +329,8 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
         periodic: (periodic_x, periodic_y) of the grid (static).
         scales: None for whole edge cells, or (1/w_x (nx, 1), 1/w_y (1, ny)) for half ones
             (:func:`gl.boundary.axis_scales`): two small arrays, nothing more per site.
-        in_place: static; None chooses (the padded write for float64 on a CPU, else in place).
+        in_place: static; None chooses (the padded write for float64 on a CPU above
+            :data:`PADDED_WRITE_MIN_SITES` nodes, else in place).
         t_links: the time [t0] at which ``links`` hold A under a changing field (default ``t0``);
             a later call continuing from the same links passes the first call's ``t0`` here.
 
@@ -337,8 +344,9 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
                                      scales))
 
     h_ref = 0.0 if links is None else model.field(t0 if t_links is None else t_links)
-    if in_place is None:   # float64 on a CPU: the padded write, which XLA spreads over two threads (see _two_step_loop)
-        in_place = not (jax.default_backend() == "cpu" and field.dtype == jnp.float64)
+    if in_place is None:   # large float64 grids on a CPU: the padded write, which XLA spreads over two threads
+        in_place = not (jax.default_backend() == "cpu" and field.dtype == jnp.float64
+                        and (field.shape[1] - 2) * (field.shape[2] - 2) > PADDED_WRITE_MIN_SITES)
     return _two_step_loop(step, field, n_steps, periodic, in_place)
 
 

@@ -1,5 +1,5 @@
 """The fast kernels stepped in tiles on threads (gl.tiles) give the one-call result to round-off
-(1e-13 after tens of steps: the tiles run the same stencil, but float64 one-call steps on a CPU use
+(1e-13 after tens of steps: the tiles run the same stencil, but float64 one-call steps on a CPU may use
 the padded write and the tiles the in-place one, which XLA may compile with other roundings); the
 tiles partition the grid and their exchanges fill every halo; tiles are used only where they apply.
 Small grids here: the size threshold, halo and tile size are lowered for the test."""
