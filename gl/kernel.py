@@ -26,7 +26,8 @@ factor and the ψ rate come from :mod:`gl.model`, the ghost layers from :mod:`gl
   real read per site-update.
 * Each step computes only the new interior and writes it in place into the buffer of the state
   from the step before last, whose ghosts already hold what they must (:func:`_two_step_loop`);
-  float64 on a CPU pads instead, which XLA spreads over two threads. Two steps per loop
+  float64 on a CPU above :data:`PADDED_WRITE_MIN_SITES` (512²) nodes pads instead, which XLA
+  spreads over two threads. Two steps per loop
   iteration, separated by an optimization barrier, so XLA alternates between two buffers instead
   of copying the state every step; the caller's buffer is donated.
 

@@ -39,6 +39,9 @@ import numpy as np
 HALO = 16
 #: smallest grid (nodes) stepped in tiles: below it one call on one core is as fast (RESULTS.md §13)
 MIN_SITES = 1024 * 1024 // 2
+#: a smaller grid is stepped in tiles too when the kernel keeps at least this many bytes for it, so that
+#: one call no longer runs from the 32 MiB L3 (the full-A step in float64 from about 470²: RESULTS.md §13)
+MIN_BYTES = 24 * 2 ** 20
 #: environment variable that sets the number of threads (1 turns tiles off)
 THREADS_ENV = "GL_KERNEL_THREADS"
 
@@ -151,10 +154,10 @@ def layout(nx: int, ny: int, threads: int, bytes_per_node: int, tile_bytes: int,
     keeps per node, both state buffers and the masks; the kernels' sizes are
     :data:`gl.kernel.TILE_BYTES`), so that their ``halo`` steps run from the cache; they own at least 4·``halo`` nodes along each cut axis (the halo is stepped
     twice). A grid periodic along y is cut along x only (the kernel wraps y itself). ``halo``
-    defaults to :data:`HALO`. None for one thread, fewer than :data:`MIN_SITES` nodes, or fewer
-    than two tiles."""
+    defaults to :data:`HALO`. None for one thread, fewer than :data:`MIN_SITES` nodes that keep
+    fewer than :data:`MIN_BYTES` bytes, or fewer than two tiles."""
     halo = HALO if halo is None else halo
-    if threads < 2 or nx * ny < MIN_SITES:
+    if threads < 2 or (nx * ny < MIN_SITES and nx * ny * bytes_per_node < MIN_BYTES):
         return None
     side = max(4 * halo, int(math.sqrt(tile_bytes / bytes_per_node)) - 2 * (halo + 1))
     tiles_y = 1 if periodic_y else max(1, min(ny // (4 * halo), math.ceil(ny / side)))

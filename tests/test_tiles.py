@@ -71,6 +71,9 @@ def test_layout_choice(monkeypatch):
     monkeypatch.setattr(tiles, "MIN_SITES", 512 * 512)
     assert tiles.layout(2048, 2048, 1, 20, 4 * 2 ** 20) is None             # one thread: one call
     assert tiles.layout(256, 256, 4, 20, 4 * 2 ** 20) is None               # small grid: one call
+    big = tiles.MIN_BYTES // (480 * 480) + 1                                 # ...unless it keeps ≥ MIN_BYTES
+    assert tiles.layout(480, 480, 2, big - 2, 8 * 2 ** 20) is None
+    assert tiles.layout(480, 480, 2, big, 8 * 2 ** 20).n_tiles >= 2
     lay = tiles.layout(2048, 2048, 2, 20, 4 * 2 ** 20)
     sizes = [(x1 - x0) * (y1 - y0) * 20 for x0, x1, y0, y1 in lay.held]
     assert lay.n_tiles >= 2 and max(sizes) <= 1.2 * 4 * 2 ** 20             # tiles of about tile_bytes
