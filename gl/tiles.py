@@ -8,7 +8,8 @@ in the cache. So a large grid is cut into tiles of a few MiB, each stepped by th
 kernel, ``halo`` steps per call, the calls spread over a pool of threads:
 
 * tile k owns a box of the padded arrays and holds it with ``halo`` + 1 more rows and columns
-  on each side, clipped to the arrays, so tiles at the grid's edges keep the grid's own ghosts;
+  on each side, clipped to the arrays, so tiles at the grid's edges keep the grid's own ghosts
+  (those own ``halo`` + 1 more, so all tiles hold boxes of one shape: one compilation);
 * the kernel treats the outermost rows and columns of its tile as ghosts (never written); a
   wrong value there moves inward by at most one node per step (both steps' stencils reach one
   node), so after ``halo`` steps every owned node holds what one call over the whole grid gives;
@@ -66,19 +67,35 @@ def kernel_threads() -> int:
     return n
 
 
-def _cuts(n: int, parts: int) -> tuple[tuple[int, int], ...]:
-    """[p0, p1) along one padded axis (n interior points and a ghost at each end) for ``parts`` tiles:
-    nearly equal, in order, the first and last including the ghosts."""
-    cuts = [1 + round(k * n / parts) for k in range(parts + 1)]
-    cuts[0], cuts[-1] = 0, n + 2
+def _cuts(n: int, parts: int, w: int) -> tuple[tuple[int, int], ...]:
+    """[p0, p1) along one padded axis (n interior points and a ghost at each end) for ``parts`` tiles,
+    in order: the inner tiles own equal shares, the first and last (ghosts included) ``w`` more (the
+    last also the remainder), so that every tile holds the same length with ``w`` more on each side
+    (the end tiles have nothing to hold beyond the array's ends) and all inner tiles sit alike in
+    their boxes."""
+    share = (n + 2 - 2 * w) // parts
+    cuts = [0] + [w + k * share for k in range(1, parts)] + [n + 2]
     return tuple(zip(cuts[:-1], cuts[1:]))
+
+
+def _held(cuts: tuple[tuple[int, int], ...], w: int, end: int) -> tuple[tuple[int, int], ...]:
+    """[h0, h1) along one axis: each [p0 − w, p1 + w) clipped to [0, ``end``), then lengthened to the
+    longest of them (by the remainder of :func:`_cuts`' shares, fewer nodes than tiles, on the side
+    away from the array's end), so that every tile has the same shape."""
+    if len(cuts) == 1:
+        return ((0, end),)
+    length = max(min(end, p1 + w) - max(0, p0 - w) for p0, p1 in cuts)
+    return tuple((a, a + length) for a in (min(max(0, p0 - w), end - length) for p0, _ in cuts))
 
 
 @dataclasses.dataclass(frozen=True)
 class TileLayout:
     """The tiles of a grid's padded (nx + 2) × (ny + 2) arrays: ``tiles_x`` × ``tiles_y`` boxes that
     partition them (owned), each held with ``halo`` + 1 more rows and columns on every side, clipped
-    to the array (so edge tiles keep the grid's own ghosts).
+    to the array (so edge tiles keep the grid's own ghosts). The tiles at the grid's edges own
+    ``halo`` + 1 more rows or columns than the others, so that every tile holds a box of the same
+    shape (one compilation of the kernel for all, and of the halo refill for all inner tiles; the
+    boxes are longer than needed by the remainder of the equal shares, fewer nodes than tiles).
 
     Attributes:
         nx, ny: interior nodes of the grid. tiles_x, tiles_y: tiles along x and y.
@@ -99,14 +116,18 @@ class TileLayout:
     @functools.cached_property
     def owned(self) -> tuple[tuple[int, int, int, int], ...]:
         """(x0, x1, y0, y1) of each tile's own box, row-major over (tile x, tile y)."""
-        return tuple((x0, x1, y0, y1) for x0, x1 in _cuts(self.nx, self.tiles_x) for y0, y1 in _cuts(self.ny, self.tiles_y))
+        w = self.halo + 1
+        return tuple((x0, x1, y0, y1) for x0, x1 in _cuts(self.nx, self.tiles_x, w)
+                     for y0, y1 in _cuts(self.ny, self.tiles_y, w))
 
     @functools.cached_property
     def held(self) -> tuple[tuple[int, int, int, int], ...]:
-        """(x0, x1, y0, y1) of the box each tile holds."""
+        """(x0, x1, y0, y1) of the box each tile holds: all of one shape, each containing its owned box
+        and ``halo`` + 1 more nodes on every side that the array has."""
         w = self.halo + 1
-        return tuple((max(0, x0 - w), min(self.nx + 2, x1 + w), max(0, y0 - w), min(self.ny + 2, y1 + w))
-                     for x0, x1, y0, y1 in self.owned)
+        xs = _held(_cuts(self.nx, self.tiles_x, w), w, self.nx + 2)
+        ys = _held(_cuts(self.ny, self.tiles_y, w), w, self.ny + 2)
+        return tuple((x0, x1, y0, y1) for x0, x1 in xs for y0, y1 in ys)
 
     @functools.cached_property
     def transfers(self) -> tuple[tuple[int, int, tuple[int, int, int, int], tuple[int, int, int, int]], ...]:
