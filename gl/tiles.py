@@ -180,12 +180,13 @@ def layout(nx: int, ny: int, threads: int, bytes_per_node: int, tile_bytes: int,
     halo = HALO if halo is None else halo
     if threads < 2 or (nx * ny < MIN_SITES and nx * ny * bytes_per_node < MIN_BYTES):
         return None
+    most = lambda n: (n - 2 * halo) // (4 * halo)     # tiles along an axis that leave each a 4·halo share
     side = max(4 * halo, int(math.sqrt(tile_bytes / bytes_per_node)) - 2 * (halo + 1))
-    tiles_y = 1 if periodic_y else max(1, min(ny // (4 * halo), math.ceil(ny / side)))
+    tiles_y = 1 if periodic_y else max(1, min(most(ny), math.ceil(ny / side)))
     rows = max(4 * halo, tile_bytes // (bytes_per_node * (ny / tiles_y + 2 * (halo + 1))) - 2 * (halo + 1))
-    tiles_x = max(1, min(nx // (4 * halo), math.ceil(nx / rows)))
+    tiles_x = max(1, min(most(nx), math.ceil(nx / rows)))
     if tiles_x * tiles_y < 2:
-        tiles_x = min(2, nx // (4 * halo))
+        tiles_x = min(2, most(nx))
     return TileLayout(nx, ny, tiles_x, tiles_y, halo) if tiles_x * tiles_y >= 2 else None
 
 
