@@ -47,13 +47,15 @@ def test_elliptic_integrals_reject_m_at_least_one():
 
 # ---------------------------------------------------------------- the loop's potential
 
-def _biot_savart_loop(x, y, a, z, current):
-    """A = (I/4π)∮dl/|r − r'| by adaptive quadrature (independent of the elliptic form)."""
-    def comp(f):
-        return integrate.quad(f, 0.0, 2 * math.pi, epsabs=0, epsrel=1e-13, limit=200)[0]
-    R = lambda t: math.sqrt((x - a * math.cos(t)) ** 2 + (y - a * math.sin(t)) ** 2 + z * z)
-    Ax = comp(lambda t: -a * math.sin(t) / R(t))
-    Ay = comp(lambda t: a * math.cos(t) / R(t))
+def _biot_savart_loop(x, y, a, z, current, nodes=4096):
+    """A = (I/4π)∮dl/|r − r'| by the trapezoidal rule in the loop's angle (independent of the elliptic
+    form). The integrand is periodic and analytic in a strip |Im t| < d, d ≈ (distance to the wire)/a
+    (≥ 0.14 for the points below), so the error falls as exp(−nodes·d), far below round-off; unlike an
+    adaptive rule it has no trouble with components that vanish by symmetry."""
+    t = 2 * np.pi * np.arange(nodes) / nodes
+    R = np.sqrt((x - a * np.cos(t)) ** 2 + (y - a * np.sin(t)) ** 2 + z * z)
+    Ax = np.mean(-a * np.sin(t) / R) * 2 * np.pi
+    Ay = np.mean(a * np.cos(t) / R) * 2 * np.pi
     return current * Ax / (4 * math.pi), current * Ay / (4 * math.pi)
 
 
