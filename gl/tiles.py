@@ -187,7 +187,14 @@ def layout(nx: int, ny: int, threads: int, bytes_per_node: int, tile_bytes: int,
     tiles_x = max(1, min(most(nx), math.ceil(nx / rows)))
     if tiles_x * tiles_y < 2:
         tiles_x = min(2, most(nx))
-    return TileLayout(nx, ny, tiles_x, tiles_y, halo) if tiles_x * tiles_y >= 2 else None
+    return _interned(TileLayout(nx, ny, tiles_x, tiles_y, halo)) if tiles_x * tiles_y >= 2 else None
+
+
+@functools.lru_cache(maxsize=64)
+def _interned(lay: TileLayout) -> TileLayout:
+    """The first equal layout made: its boxes and transfers (cached properties, O(tiles²) to find)
+    are worked out once, not on every call of a kernel in tiles."""
+    return lay
 
 
 @functools.partial(jax.jit, static_argnames=("transfers",))
