@@ -1,29 +1,100 @@
 #!/usr/bin/env bash
-# One-command GPU check (issue "speed", item 4). On a machine with an NVIDIA GPU and nothing installed
-# but Python 3.11+, from the repository root:   bash benchmarks/gpu.sh
-# It installs the CUDA build of JAX in its own virtual environment (.venv-gpu), checks that JAX sees
-# the GPU, runs the tests that matter there (fast kernels against the reference loop in both
-# precisions, the screened-film step, gradients through steady states; sharding runs its own CPU
-# subprocesses), and the throughput table at 4096² and 8192² (frozen-A and full-A kernels, float32 and
-# float64, with the fraction of the measured device bandwidth), then prints the device name and the
-# table. Budget: under 8 minutes on an H100/H200 class GPU (install ~2 min, tests ~3 min, table ~2 min).
-# Written without a GPU at hand: not yet run on one (benchmarks/RESULTS.md says when it has been).
-set -euo pipefail
+# One-command GPU check (issue "speed", item 4). On a machine with an NVIDIA GPU, from the repository
+# root:   bash benchmarks/gpu.sh
+#
+# 1. A Python whose JAX sees the GPU: the machine's own python3 when its JAX already does (images that
+#    ship a CUDA build of JAX and cannot reach a package registry; the project then runs from the
+#    checkout through PYTHONPATH, nothing installed), else a virtual environment .venv-gpu with the
+#    project and the CUDA build of JAX from the registry (a machine with nothing but Python).
+# 2. The tests that matter on a GPU: the fast kernels against the reference loop in both precisions,
+#    the screened-film step, gradients through steady states, the model; and a sharded run on the
+#    GPU(s) (tests/multidevice_check.py: run_steps, minimize and a batch on a grid sharded over every
+#    GPU against one device).
+# 3. The throughput table at 4096² and 8192² (frozen-A and full-A kernels, complex64 and complex128,
+#    site-updates per second and the fraction of the device bandwidth measured in the same run).
+# It prints the device name, the test summary and the table, and keeps everything in $OUT when that
+# is set (a remote runner that returns the files of one folder), else in benchmarks/: gpu_log.txt,
+# gpu_tests.xml, gpu_sharded.json, throughput_gpu.json. Budget: under 8 minutes on an H100/H200 class
+# GPU (install ~2 min when one is needed, tests ~3 min, table ~2 min); each stage has its own timeout
+# and a failing stage does not stop the next.
+#
+# GPU_SH_REHEARSE=1 runs every stage on the CPU with small sizes (tests chosen by -k, the table at
+# 256² and 512²), to check the script itself on a machine without a GPU.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
-python3 -m venv .venv-gpu
-. .venv-gpu/bin/activate
-pip install -q --upgrade pip
-pip install -q -e ".[test]" "jax[cuda12]"
-python - <<'PY'
+out=${OUT:-benchmarks}
+mkdir -p "$out"
+exec > >(tee "$out/gpu_log.txt") 2>&1
+rehearse=${GPU_SH_REHEARSE:-0}
+stage() { echo; echo "== $1 ($(( $(date +%s) - start )) s)"; }
+
+stage "Python and JAX"
+has_gpu='import jax, sys; sys.exit(0 if any(d.platform == "gpu" for d in jax.devices()) else 1)'
+if [ "$rehearse" = 1 ]; then
+    PY=${PYTHON:-python3}
+    export JAX_PLATFORMS=cpu
+    echo "rehearsal on the CPU with $PY"
+elif python3 -c "$has_gpu" 2>/dev/null; then
+    PY=python3
+    export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+    export JAX_PLATFORMS=cuda
+    echo "using this machine's python3 and its JAX (nothing installed)"
+else
+    echo "this machine's python3 has no JAX that sees a GPU: installing the project and jax[cuda12] in .venv-gpu"
+    python3 -m venv .venv-gpu && . .venv-gpu/bin/activate && pip install -q --upgrade pip \
+        && pip install -q -e ".[test]" "jax[cuda12]" || { echo "gpu.sh: install failed"; exit 1; }
+    PY=python
+    export JAX_PLATFORMS=cuda
+fi
+$PY - <<'PY' || { echo "gpu.sh: JAX does not see a GPU (check nvidia-smi and the CUDA build of JAX)"; exit 1; }
+import importlib, os, platform, sys
 import jax
 devs = jax.devices()
-print("devices:", devs)
-assert devs[0].platform == "gpu", "JAX does not see a GPU: check the NVIDIA driver (nvidia-smi) and the CUDA wheels"
-print("device:", devs[0].device_kind)
+print("python", platform.python_version(), "| jax", jax.__version__, "| devices:", devs)
+print("device:", devs[0].device_kind, "| platform:", devs[0].platform)
+missing = [m for m in ("numpy", "scipy", "optax", "optimistix", "h5py", "matplotlib", "tqdm", "pytest", "hypothesis")
+           if importlib.util.find_spec(m) is None]
+if missing:
+    sys.exit(f"missing Python packages: {missing}")
+import gl  # the project itself
+if os.environ.get("JAX_PLATFORMS") == "cuda":
+    assert devs[0].platform == "gpu", "JAX does not see a GPU"
 PY
-export JAX_PLATFORMS=cuda
-timeout 300 python -m pytest -q -p no:cacheprovider tests/test_kernel.py tests/test_screening.py tests/test_steady.py \
-    tests/test_model.py -m "not slow" || echo "GPU TESTS FAILED"
-timeout 240 python benchmarks/throughput.py --sizes 4096 8192 --full-a-max 8192 --out benchmarks/throughput_gpu.json
-echo "gpu.sh: $(( $(date +%s) - start )) s in all"
+
+stage "tests on the device"
+if [ "$rehearse" = 1 ]; then
+    select=(-k "reference and not padded" tests/test_kernel.py)
+else
+    select=(tests/test_kernel.py tests/test_screening.py tests/test_steady.py tests/test_model.py)
+fi
+timeout 300 $PY -m pytest -q -p no:cacheprovider -m "not slow" --junitxml="$out/gpu_tests.xml" "${select[@]}" \
+    || echo "gpu.sh: GPU TESTS FAILED (or timed out at 300 s)"
+
+stage "a sharded run on every device (against one device)"
+if timeout 180 env PYTHONPATH="$PWD:$PWD/tests${PYTHONPATH:+:$PYTHONPATH}" $PY tests/multidevice_check.py \
+        > "$out/gpu_sharded.json"; then
+    $PY - "$out/gpu_sharded.json" <<'PY' || echo "gpu.sh: SHARDED RUN DIFFERS"
+import json, sys
+r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+print(json.dumps(r))
+worst = max(r["step_frozen_A"], r["step_full_A"], r["batch"])
+print(f"{r['devices']} device(s): sharded - one device, max |difference| {worst:.1e} (steps, batch), "
+      f"{r['minimize_state']:.1e} (minimize)")
+sys.exit(0 if worst < 1e-12 and r["minimize_state"] < 1e-10 else 1)
+PY
+else
+    echo "gpu.sh: SHARDED RUN FAILED (or timed out at 180 s)"
+fi
+
+stage "throughput"
+if [ "$rehearse" = 1 ]; then
+    sizes=(256 512); updates=2e8
+else
+    sizes=(4096 8192); updates=4e9
+fi
+timeout 240 $PY benchmarks/throughput.py --sizes "${sizes[@]}" --full-a-max 8192 --site-updates "$updates" \
+    --out "$out/throughput_gpu.json" || echo "gpu.sh: THROUGHPUT FAILED (or timed out at 240 s)"
+
+stage "done"
+echo "gpu.sh: $(( $(date +%s) - start )) s in all; files in $out"
