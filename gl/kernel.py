@@ -429,6 +429,10 @@ _KEPT_REALS = {"frozen": 2 * 2 + 1, "full": 2 * 4 + 2 + 4}
 #: bytes of one tile when a kernel runs in tiles on threads (gl.tiles): the memory-bound frozen-A step
 #: gains most from tiles that stay in the cache, the compute-bound full-A step from less halo (RESULTS.md §13)
 TILE_BYTES = {"frozen": 4 * 2 ** 20, "full": 8 * 2 ** 20}
+#: a grid below :data:`gl.tiles.MIN_SITES` nodes is stepped in tiles too when its kernel keeps at least this
+#: many bytes: the frozen-A step in float64 from 512² (10 MiB; one call on one core runs from the L3 there
+#: and the tiles on two cores are 1.2-1.5x faster), the full-A step in float64 from about 470² (RESULTS.md §13)
+TILE_MIN_BYTES = {"frozen": 10 * 2 ** 20, "full": tiles.MIN_BYTES}
 
 
 def tile_layout(lat: Lattice, model: Model, real_dtype, threads: int):
@@ -438,7 +442,7 @@ def tile_layout(lat: Lattice, model: Model, real_dtype, threads: int):
         return None
     kind = "frozen" if model.frozen else "full"
     return tiles.layout(lat.grid.nx, lat.grid.ny, threads, _KEPT_REALS[kind] * np.dtype(real_dtype).itemsize,
-                        TILE_BYTES[kind], lat.grid.periodic_y)
+                        TILE_BYTES[kind], lat.grid.periodic_y, min_bytes=TILE_MIN_BYTES[kind])
 
 
 def _kernel_steps(kernel, state, args: dict, lat: Lattice, model: Model, n_steps, threads: int, **in_tiles):

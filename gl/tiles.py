@@ -168,7 +168,7 @@ class TileLayout:
 
 
 def layout(nx: int, ny: int, threads: int, bytes_per_node: int, tile_bytes: int, periodic_y: bool = False,
-           halo: int | None = None) -> TileLayout | None:
+           halo: int | None = None, min_bytes: int | None = None) -> TileLayout | None:
     """The tiles for an nx × ny grid on ``threads`` threads, or None when one call is better.
 
     Tiles are about square and hold about ``tile_bytes`` each (``bytes_per_node``: what the kernel
@@ -176,9 +176,10 @@ def layout(nx: int, ny: int, threads: int, bytes_per_node: int, tile_bytes: int,
     :data:`gl.kernel.TILE_BYTES`), so that their ``halo`` steps run from the cache; they own at least 4·``halo`` nodes along each cut axis (the halo is stepped
     twice). A grid periodic along y is cut along x only (the kernel wraps y itself). ``halo``
     defaults to :data:`HALO`. None for one thread, fewer than :data:`MIN_SITES` nodes that keep
-    fewer than :data:`MIN_BYTES` bytes, or fewer than two tiles."""
+    fewer than ``min_bytes`` bytes (default :data:`MIN_BYTES`), or fewer than two tiles."""
     halo = HALO if halo is None else halo
-    if threads < 2 or (nx * ny < MIN_SITES and nx * ny * bytes_per_node < MIN_BYTES):
+    min_bytes = MIN_BYTES if min_bytes is None else min_bytes
+    if threads < 2 or (nx * ny < MIN_SITES and nx * ny * bytes_per_node < min_bytes):
         return None
     most = lambda n: (n - 2 * halo) // (4 * halo)     # tiles along an axis that leave each a 4·halo share
     side = max(4 * halo, int(math.sqrt(tile_bytes / bytes_per_node)) - 2 * (halo + 1))

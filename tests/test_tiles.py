@@ -70,6 +70,11 @@ def test_tiles_partition_the_grid_and_the_transfers_fill_every_halo():
 
 
 def test_layout_choice(monkeypatch):
+    frozen = make_model(2.0, 0.1, vector_potential=UNIFORM)
+    lat = make_lattice(Grid(512, 512, 0.5, 0.5))          # below MIN_SITES: tiles only where the kernel keeps ≥ 10 MiB
+    assert tile_layout(lat, frozen, jnp.float64, 2).n_tiles >= 2             # float64 frozen A: 10 MiB at 512²
+    assert tile_layout(lat, frozen, jnp.float32, 2) is None                  # float32: 5 MiB, one call
+    assert tile_layout(make_lattice(Grid(448, 448, 0.5, 0.5)), frozen, jnp.float64, 2) is None
     monkeypatch.setattr(tiles, "MIN_SITES", 512 * 512)
     assert tiles.layout(2048, 2048, 1, 20, 4 * 2 ** 20) is None             # one thread: one call
     assert tiles.layout(256, 256, 4, 20, 4 * 2 ** 20) is None               # small grid: one call
