@@ -25,9 +25,10 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 out=${OUT:-benchmarks}
 mkdir -p "$out"
-exec > >(tee "$out/gpu_log.txt") 2>&1
 rehearse=${GPU_SH_REHEARSE:-0}
 stage() { echo; echo "== $1 ($(( $(date +%s) - start )) s)"; }
+
+main() {
 
 stage "Python and JAX"
 has_gpu='import jax, sys; sys.exit(0 if any(d.platform == "gpu" for d in jax.devices()) else 1)'
@@ -98,3 +99,6 @@ timeout 240 $PY benchmarks/throughput.py --sizes "${sizes[@]}" --full-a-max 8192
 
 stage "done"
 echo "gpu.sh: $(( $(date +%s) - start )) s in all; files in $out"
+}
+
+main 2>&1 | tee "$out/gpu_log.txt"
