@@ -40,8 +40,9 @@ import numpy as np
 HALO = 16
 #: smallest grid (nodes) stepped in tiles: below it one call on one core is as fast (RESULTS.md §13)
 MIN_SITES = 1024 * 1024 // 2
-#: a smaller grid is stepped in tiles too when the kernel keeps at least this many bytes for it, so that
-#: one call no longer runs from the 32 MiB L3 (the full-A step in float64 from about 470²: RESULTS.md §13)
+#: a smaller grid is stepped in tiles too when the kernel keeps at least this many bytes for it (the default of
+#: :func:`layout`'s ``min_bytes``; the kernels pass their own, gl.kernel.TILE_MIN_BYTES: this one for the full-A
+#: step, whose one call no longer runs from the 32 MiB L3 in float64 from about 470²: RESULTS.md §13)
 MIN_BYTES = 24 * 2 ** 20
 #: environment variable that sets the number of threads (1 turns tiles off)
 THREADS_ENV = "GL_KERNEL_THREADS"
