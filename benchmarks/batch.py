@@ -1,14 +1,16 @@
 """Batch against sequential: 64 applied-field values as one vmapped batch vs 64 separate runs.
 
-Usage:  python benchmarks/batch.py [--sizes 64 256] [--points 64] [--steps 500] [--out FILE.json]
+Usage:  python benchmarks/batch.py [--sizes 64 256] [--points 64] [--steps 500] [--repeats 7] [--out FILE.json]
 
 Each point is a square film of n×n nodes (spacing 0.5 ξ) quenched from the same random ψ and
 relaxed for ``--steps`` frozen-A TDGL steps (``gl.kernel.run_frozen`` with a
 :data:`gl.model.UNIFORM` model, complex64, dt = 0.05 t0, u = 5.79) at its own applied field
 (0 to 0.5 B_c2); the output is its vortex count. "batch" runs all points through
 ``gl.batch.run_batch`` (one compiled, vmapped call); "sequential" calls the same jitted
-single-point function once per point. Both times include their one compilation; the steady-state
-times (second run) are printed too. A benchmark, not a test.
+single-point function once per point. The first times include their one compilation; the steady-state
+times are the medians of ``--repeats`` further calls of each, alternating. The per-core ratio is the steady
+ratio times the threads the batch runs on (``gl.tiles.kernel_threads``; each sequential run is one call
+on one core): 1 means the batch does no better per core than single runs. A benchmark, not a test.
 """
 from __future__ import annotations
 
@@ -50,35 +52,60 @@ def main(argv=None):
     p.add_argument("--sizes", type=int, nargs="+", default=[64, 256])
     p.add_argument("--points", type=int, default=64)
     p.add_argument("--steps", type=int, default=500)
+    p.add_argument("--repeats", type=int, default=7, help="steady-state calls of each, alternating (median)")
     p.add_argument("--out", default="benchmarks/batch.json")
     args = p.parse_args(argv)
     from gl.batch import run_batch
+    from gl.tiles import kernel_threads
 
     H = np.linspace(0.0, 0.5, args.points)
+    # the threads gl.batch.run_batch steps a chunk on (one CPU device); each sequential run is one call on one core
+    threads = min(kernel_threads(), args.points) if jax.default_backend() == "cpu" and jax.device_count() == 1 else 1
     rows = []
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {jax.devices()[0].device_kind}")
     for n in args.sizes:
         point = make_point(n, args.steps)
         times = {}
-        for rep in ("first", "second"):
-            t = time.perf_counter()
-            batch, info = run_batch(point, {"H": H}, chunk_size=args.points, dtype=jnp.float32, progress=False)
-            times[f"batch_{rep}"] = time.perf_counter() - t
         single = jax.jit(point)
-        for rep in ("first", "second"):
+
+        def run_batched():
+            return run_batch(point, {"H": H}, chunk_size=args.points, dtype=jnp.float32, progress=False)
+
+        def run_sequential():
+            return [float(single({"H": jnp.float32(h)})["n_vortices"]) for h in H]
+
+        for name, fn in (("batch", run_batched), ("sequential", run_sequential)):   # first calls: compilation included
             t = time.perf_counter()
-            seq = [float(single({"H": jnp.float32(h)})["n_vortices"]) for h in H]
-            times[f"sequential_{rep}"] = time.perf_counter() - t
+            out = fn()
+            times[f"{name}_first"] = time.perf_counter() - t
+            if name == "batch":
+                batch, info = out
+            else:
+                seq = out
+        steady = {"batch": [], "sequential": []}
+        for k in range(args.repeats):                # then steady state, alternating, median of the repeats
+            for name, fn in ((("batch", run_batched), ("sequential", run_sequential)) if k % 2 == 0
+                             else (("sequential", run_sequential), ("batch", run_batched))):
+                t = time.perf_counter()
+                fn()
+                steady[name].append(time.perf_counter() - t)
+        times["batch_second"] = float(np.median(steady["batch"]))
+        times["sequential_second"] = float(np.median(steady["sequential"]))
+        times["steady_times_s"] = steady
         same = bool(np.array_equal(np.asarray(batch["n_vortices"]), np.array(seq)))
         row = {"n": n, "points": args.points, "steps": args.steps, **times,
                "ratio_batch_over_sequential": times["batch_first"] / times["sequential_first"],
                "ratio_steady": times["batch_second"] / times["sequential_second"],
+               "batch_threads": threads,
+               # the steady ratio times the batch's threads: 1 = the batch does no better per core than one run
+               # on one core (each single run here is one call on one core), 0.5 = twice as fast per core
+               "ratio_steady_per_core": times["batch_second"] / times["sequential_second"] * threads,
                "same_vortex_counts": same, "compilations": info["compilations"]}
         rows.append(row)
         print(f"{n}²: batch {times['batch_first']:.2f} s (steady {times['batch_second']:.2f}), sequential "
               f"{times['sequential_first']:.2f} s (steady {times['sequential_second']:.2f}); batch/sequential = "
-              f"{row['ratio_batch_over_sequential']:.3f} (steady {row['ratio_steady']:.3f}); same counts: {same}",
-              flush=True)
+              f"{row['ratio_batch_over_sequential']:.3f} (steady {row['ratio_steady']:.3f}; per core, "
+              f"{threads} threads: {row['ratio_steady_per_core']:.3f}); same counts: {same}", flush=True)
     with open(args.out, "w") as fh:
         json.dump({"machine": f"{platform.machine()}, {os.cpu_count()} cores", "rows": rows}, fh, indent=2)
     print(f"written {args.out}")
