@@ -7,8 +7,8 @@ recompiles), shards each chunk's batch axis over all visible devices, and return
 stacked over the points. Parameter *values* never cause a recompilation; only a new chunk size
 or grid shape does. On a CPU with one device, each chunk is cut into equal parts run at the same
 time on :func:`gl.tiles.kernel_threads` threads (XLA's CPU backend runs a vmapped step on about
-one core; JAX releases the GIL while a call runs), :data:`PARTS_PER_THREAD` parts per thread so
-that each call's states stay in the cache: the same outputs, one compilation.
+one core; JAX releases the GIL while a call runs), in parts as large as keep each call's loop state
+within :data:`PART_STATE_BYTES` (the cache): the same outputs, one compilation.
 """
 from __future__ import annotations
 
@@ -28,9 +28,11 @@ from .tiles import kernel_threads, thread_pool
 
 #: most values on one axis, and most points of a grid of axes
 MAX_POINTS = 1_000_000
-#: parts of a chunk per thread on one CPU device: small parts keep each call's states in the cache
-#: (64 quenches of 256² nodes: 0.81 s in parts of 4, 1.73 s in parts of 32; RESULTS.md §13)
-PARTS_PER_THREAD = 8
+#: loop state (bytes: the largest carry of a loop in the point function, times the points of a part) that one
+#: part of a chunk holds on one CPU device: parts as large as keep their states in the cache. 64 quenches
+#: (RESULTS.md §13): at 64² (70 KB a point) 0.51 of sequential in parts of 32 against 0.56-0.58 in parts of 4;
+#: at 256² (1.1 MB a point) 0.50 in parts of 4, 0.53 in parts of 8, 0.86 in parts of 16
+PART_STATE_BYTES = 6 * 2 ** 20
 
 
 def parse_axis(spec: str) -> tuple[str, np.ndarray]:
@@ -89,6 +91,33 @@ def parameter_grid(axes: list[tuple[str, np.ndarray]]) -> tuple[dict[str, np.nda
 _COMPILED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
+def _loop_state_bytes(jaxpr) -> int:
+    """The largest carry, in bytes, of a loop (``while``, or the carry of a ``scan``) in ``jaxpr`` or any
+    jaxpr inside it; 0 without loops. What a time-stepping point function keeps while it runs."""
+    best = 0
+    for eqn in jaxpr.eqns:
+        name = eqn.primitive.name
+        if name in ("while", "scan"):
+            carry = eqn.outvars if name == "while" else eqn.outvars[:eqn.params["num_carry"]]
+            best = max(best, sum(int(np.prod(v.aval.shape)) * v.aval.dtype.itemsize for v in carry
+                                 if hasattr(v.aval, "shape")))
+        for param in eqn.params.values():
+            for sub in param if isinstance(param, (tuple, list)) else (param,):
+                inner = getattr(sub, "jaxpr", sub)        # a ClosedJaxpr holds a Jaxpr
+                if hasattr(inner, "eqns"):
+                    best = max(best, _loop_state_bytes(inner))
+    return best
+
+
+def _part_size(per_thread: int, state_bytes: int) -> int:
+    """Points per part when each thread runs ``per_thread`` points: as few parts as keep a part's loop state
+    within :data:`PART_STATE_BYTES`, with the least padding among up to twice that many parts."""
+    most = max(1, PART_STATE_BYTES // state_bytes) if state_bytes else per_thread
+    fewest = -(-per_thread // most)
+    k = min(range(fewest, 2 * fewest + 1), key=lambda k: (k * -(-per_thread // k), k))
+    return -(-per_thread // k)
+
+
 def run_batch(point, values: dict[str, np.ndarray], *, chunk_size: int = 64, dtype=None,
               progress: bool = True, description: str = "sweep") -> tuple[dict[str, np.ndarray], dict]:
     """Evaluate ``point`` at every parameter point as vmapped, jitted chunks.
@@ -117,27 +146,37 @@ def run_batch(point, values: dict[str, np.ndarray], *, chunk_size: int = 64, dty
         raise ParameterError(f"parameter 'chunk_size' = {chunk_size} is out of range: allowed ≥ 1")
     mesh = device_mesh(("batch",))
     n_dev = mesh.devices.size
-    # one CPU device: each chunk in equal parts, PARTS_PER_THREAD per thread, on threads (elsewhere one
-    # part: the devices split it)
+    # one CPU device: each chunk in equal parts on threads, each part's loop state within PART_STATE_BYTES
+    # (elsewhere one part: the devices split it)
     threads = min(kernel_threads(), n) if n_dev == 1 and jax.default_backend() == "cpu" else 1
     chunk = min(int(chunk_size), n)
-    if threads > 1:
-        part_size = max(1, chunk // (threads * PARTS_PER_THREAD))
-        chunk = -(-chunk // part_size) * part_size
-    else:
-        chunk = part_size = -(-chunk // n_dev) * n_dev
-    n_chunks = -(-n // chunk)
     dtype = dtype or jnp.result_type(float)
-    padded = {k: np.concatenate([np.ravel(v), np.full(n_chunks * chunk - n, np.ravel(v)[-1])]) for k, v in values.items()}
     sharding = NamedSharding(mesh, PartitionSpec("batch"))
     batched = _COMPILED.get(point)
     if batched is None:
         batched = _COMPILED[point] = jax.jit(jax.vmap(point))
+
+    def part_of(v, start, size):
+        return {k: jax.device_put(jnp.asarray(np.ravel(a)[start:start + size], dtype), sharding) for k, a in v.items()}
+
+    if threads > 1:
+        # trace (not compile) a part of one thread's share; a call of that shape reuses the trace
+        per_thread = -(-chunk // threads)
+        example = {k: np.resize(np.ravel(v), per_thread) for k, v in values.items()}
+        trace = getattr(batched, "trace", None)           # jax ≥ 0.4.36; older: trace it once more
+        jaxpr = (trace(part_of(example, 0, per_thread)).jaxpr if trace is not None
+                 else jax.make_jaxpr(jax.vmap(point))(part_of(example, 0, per_thread)))
+        state = _loop_state_bytes(jaxpr.jaxpr)
+        part_size = _part_size(per_thread, -(-state // per_thread))
+        chunk = -(-chunk // part_size) * part_size
+    else:
+        chunk = part_size = -(-chunk // n_dev) * n_dev
+    n_chunks = -(-n // chunk)
+    padded = {k: np.concatenate([np.ravel(v), np.full(n_chunks * chunk - n, np.ravel(v)[-1])]) for k, v in values.items()}
     outputs = []
 
     def run_part(start):
-        part = {k: jax.device_put(jnp.asarray(v[start:start + part_size], dtype), sharding) for k, v in padded.items()}
-        return jax.device_get(batched(part))
+        return jax.device_get(batched(part_of(padded, start, part_size)))
 
     with tqdm(total=n, unit="point", desc=description, disable=not progress) as bar:
         for c in range(n_chunks):

@@ -1,6 +1,7 @@
 """Batched sweeps (gl.batch, experiments.sweep, ``glsim sweep``): one compilation, batch = single runs, physics per point."""
 import h5py
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -124,3 +125,27 @@ def test_batch_chunks_on_threads_give_the_single_thread_outputs(monkeypatch):
         results[threads] = out["F"]
     assert np.ptp(results["1"]) > 1e-3                      # the fields gave different states
     np.testing.assert_allclose(results["2"], results["1"], rtol=1e-13, atol=0)
+
+
+def test_batch_parts_hold_a_few_mib_of_loop_state():
+    """gl.batch cuts a chunk on one CPU device into parts whose loop state (the largest loop carry of the
+    point function, per point, times the part's points) stays within PART_STATE_BYTES: the carry of a
+    fori_loop over a (100, 100) float64 array is its 80 000 bytes (plus the loop's counters), and 32 points a
+    thread go in one part at 70 KB a point, in 8 parts of 4 at 1.07 MB (the 64²/256² quenches of
+    benchmarks/batch.py), one by one when a point alone exceeds the budget."""
+    from gl.batch import PART_STATE_BYTES, _loop_state_bytes, _part_size
+
+    def point(v):
+        x = jax.lax.fori_loop(0, v["n"].astype(int), lambda i, x: 0.5 * x + v["H"], jnp.zeros((100, 100)))
+        return {"x": x.sum()}
+
+    state = _loop_state_bytes(jax.make_jaxpr(point)({"H": 0.1, "n": 3.0}).jaxpr)
+    assert 80_000 <= state <= 80_032
+    assert _loop_state_bytes(jax.make_jaxpr(lambda v: {"y": v["H"] * 2})({"H": 0.1}).jaxpr) == 0   # no loop
+    assert _part_size(32, 69_704) == 32 and _part_size(32, 1_065_032) == 4 and _part_size(32, 270_408) == 16
+    assert _part_size(32, 2 * PART_STATE_BYTES) == 1 and _part_size(3, 0) == 3
+    for per_thread in range(1, 70):                        # parts within the budget, padding below one part
+        for state in (10_000, 300_000, 1_000_000, 4_000_000):
+            size = _part_size(per_thread, state)
+            assert size * state <= max(PART_STATE_BYTES, state)
+            assert -(-per_thread // size) * size - per_thread < size
