@@ -163,7 +163,7 @@ def run_batch(point, values: dict[str, np.ndarray], *, chunk_size: int = 64, dty
         # trace (not compile) a part of one thread's share; a call of that shape reuses the trace
         per_thread = -(-chunk // threads)
         example = {k: np.resize(np.ravel(v), per_thread) for k, v in values.items()}
-        trace = getattr(batched, "trace", None)           # jax ≥ 0.4.36; older: trace it once more
+        trace = getattr(batched, "trace", None)           # a jax without jit(...).trace: trace it once more
         jaxpr = (trace(part_of(example, 0, per_thread)).jaxpr if trace is not None
                  else jax.make_jaxpr(jax.vmap(point))(part_of(example, 0, per_thread)))
         state = _loop_state_bytes(jaxpr.jaxpr)
