@@ -9,7 +9,7 @@ relaxed for ``--steps`` frozen-A TDGL steps (``gl.kernel.run_frozen`` with a
 ``gl.batch.run_batch`` (one compiled, vmapped call); "sequential" calls the same jitted
 single-point function once per point. The first times include their one compilation; the steady-state
 times are the medians of ``--repeats`` further calls of each, alternating. The per-core ratio is the steady
-ratio times the threads the batch runs on (``gl.tiles.kernel_threads``; each sequential run is one call
+ratio times the threads the batch runs on (``info["threads"]`` of ``run_batch``; each sequential run is one call
 on one core): 1 means the batch does no better per core than single runs. A benchmark, not a test.
 """
 from __future__ import annotations
@@ -56,11 +56,8 @@ def main(argv=None):
     p.add_argument("--out", default="benchmarks/batch.json")
     args = p.parse_args(argv)
     from gl.batch import run_batch
-    from gl.tiles import kernel_threads
 
     H = np.linspace(0.0, 0.5, args.points)
-    # the threads gl.batch.run_batch steps a chunk on (one CPU device); each sequential run is one call on one core
-    threads = min(kernel_threads(), args.points) if jax.default_backend() == "cpu" and jax.device_count() == 1 else 1
     rows = []
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {jax.devices()[0].device_kind}")
     for n in args.sizes:
@@ -92,6 +89,7 @@ def main(argv=None):
         times["batch_second"] = float(np.median(steady["batch"]))
         times["sequential_second"] = float(np.median(steady["sequential"]))
         times["steady_times_s"] = steady
+        threads = info["threads"]            # run_batch's threads; each sequential run is one call on one core
         same = bool(np.array_equal(np.asarray(batch["n_vortices"]), np.array(seq)))
         row = {"n": n, "points": args.points, "steps": args.steps, **times,
                "ratio_batch_over_sequential": times["batch_first"] / times["sequential_first"],
