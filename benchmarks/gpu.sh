@@ -11,13 +11,20 @@
 #    GPU(s) (tests/multidevice_check.py: run_steps, minimize and a batch on a grid sharded over every
 #    GPU against one device).
 # 3. The throughput table at 4096² and 8192² (frozen-A and full-A kernels, complex64 and complex128,
-#    site-updates per second and the fraction of the device bandwidth measured in the same run).
+#    site-updates per second and the fraction of the device bandwidth measured in the same run), with
+#    the frozen-A step at 8192² complex64 against the target of 60% of that bandwidth. GPU_SH_OLD=TREE
+#    (a checkout, or a folder holding an older gl/) times that code's kernels beside these, calls
+#    interleaved. The compiled HLO of both kernels at 8192² complex64 is kept (gpu_hlo.txt) to read
+#    the kernels' fusions offline.
+# 4. Batch against sequential on the device (benchmarks/batch.py: 64 points at 64² and 256²).
 # It prints the device name, the test summaries and the table, and keeps everything in $OUT when that
 # is set (a remote runner that returns the files of one folder), else in benchmarks/: gpu_log.txt,
-# gpu_tests_kernels.xml, gpu_tests_physics.xml, gpu_sharded.json, throughput_gpu.json. The stages run
-# most important first (kernel tests, table, sharded run, the other tests), each with its own timeout
-# (120, 150, 90, 150 s), and a failing stage does not stop the next: under 9 minutes even if every
-# stage times out, plus an install where one is needed (~2 min). On the CPU these tests take 2 min.
+# gpu_tests_kernels.xml, gpu_tests_physics.xml, gpu_sharded.json, throughput_gpu.json, gpu_hlo.txt,
+# batch_gpu.json. The stages run most important first (kernel tests, table, sharded run, the other
+# tests, batch), each with its own timeout (100, 180, 45, 100, 45 s; a test stage stopped at its limit
+# still reports and writes what ran), and a failing stage does not stop the next: under 8 minutes even
+# if every stage times out, plus an install where one is needed (~2 min). On the CPU these tests take
+# 2 min.
 #
 # GPU_SH_REHEARSE=1 runs every stage on the CPU with small sizes (tests chosen by -k, the table at
 # 256² and 512²), to check the script itself on a machine without a GPU.
@@ -64,18 +71,19 @@ if os.environ.get("JAX_PLATFORMS") == "cuda":
     assert devs[0].platform == "gpu", "JAX does not see a GPU"
 PY
 
-tests() {   # tests(name, timeout_s, pytest arguments...): one JUnit file each
+tests() {   # tests(name, timeout_s, pytest arguments...): one JUnit file each; at the limit pytest gets
+            # SIGINT, so it still prints its summary and writes the file for the tests that ran
     local name=$1 limit=$2; shift 2
-    timeout "$limit" $PY -m pytest -q -p no:cacheprovider -m "not slow" --junitxml="$out/gpu_tests_$name.xml" "$@" \
-        || echo "gpu.sh: GPU TESTS ($name) FAILED (or timed out at $limit s)"
+    timeout -s INT -k 20 "$limit" $PY -m pytest -q -rfE -p no:cacheprovider -m "not slow" --durations=5 \
+        --junitxml="$out/gpu_tests_$name.xml" "$@" || echo "gpu.sh: GPU TESTS ($name) FAILED (or stopped at $limit s)"
 }
 
-# most important first, each stage with its own limit (the whole stays under 9 minutes even when all time out)
+# most important first, each stage with its own limit (the whole stays under 8 minutes even when all time out)
 stage "the fast kernels against the reference loop, on the device"
 if [ "$rehearse" = 1 ]; then
-    tests kernels 120 -k "reference and not padded" tests/test_kernel.py
+    tests kernels 100 -k "reference and not padded" tests/test_kernel.py
 else
-    tests kernels 120 tests/test_kernel.py
+    tests kernels 100 tests/test_kernel.py
 fi
 
 stage "throughput"
@@ -84,11 +92,27 @@ if [ "$rehearse" = 1 ]; then
 else
     sizes=(4096 8192); updates=4e9
 fi
-timeout 150 $PY benchmarks/throughput.py --sizes "${sizes[@]}" --full-a-max 8192 --site-updates "$updates" \
-    --out "$out/throughput_gpu.json" || echo "gpu.sh: THROUGHPUT FAILED (or timed out at 150 s)"
+old=()
+if [ -n "${GPU_SH_OLD:-}" ]; then
+    if [ -f "$GPU_SH_OLD/gl/__init__.py" ]; then old=(--old "$GPU_SH_OLD" --pairs 3); else
+        echo "gpu.sh: GPU_SH_OLD=$GPU_SH_OLD holds no gl/ package: timing this code alone"; fi
+fi
+timeout 180 $PY benchmarks/throughput.py --sizes "${sizes[@]}" --full-a-max 8192 --site-updates "$updates" \
+    "${old[@]}" --hlo "$out/gpu_hlo.txt" --out "$out/throughput_gpu.json" \
+    || echo "gpu.sh: THROUGHPUT FAILED (or timed out at 180 s)"
+$PY - "$out/throughput_gpu.json" "${sizes[-1]}" <<'PY' || true
+import json, sys
+r = json.load(open(sys.argv[1]))
+n = int(sys.argv[2])
+for row in r["rows"]:
+    if row["n"] == n and row["dtype"] == "complex64" and row["mode"] == "frozen_A":
+        f = row["new_fraction_of_bandwidth"]
+        print(f"frozen A at {n}² complex64: {row['new_site_updates_per_s'] / 1e9:.1f} G site-updates/s, "
+              f"{f:.1%} of the measured {r['bandwidth_GB_per_s']:.0f} GB/s (target 60%): {'met' if f >= 0.6 else 'NOT met'}")
+PY
 
 stage "a sharded run on every device (against one device)"
-if timeout 90 env PYTHONPATH="$PWD:$PWD/tests${PYTHONPATH:+:$PYTHONPATH}" $PY tests/multidevice_check.py \
+if timeout 45 env PYTHONPATH="$PWD:$PWD/tests${PYTHONPATH:+:$PYTHONPATH}" $PY tests/multidevice_check.py \
         > "$out/gpu_sharded.json"; then
     $PY - "$out/gpu_sharded.json" <<'PY' || echo "gpu.sh: SHARDED RUN DIFFERS"
 import json, sys
@@ -100,15 +124,20 @@ print(f"{r['devices']} device(s): sharded - one device, max |difference| {worst:
 sys.exit(0 if worst < 1e-12 and r["minimize_state"] < 1e-10 else 1)
 PY
 else
-    echo "gpu.sh: SHARDED RUN FAILED (or timed out at 90 s)"
+    echo "gpu.sh: SHARDED RUN FAILED (or timed out at 45 s)"
 fi
 
 stage "screening, steady states and gradients, the model, on the device"
 if [ "$rehearse" = 1 ]; then
-    tests physics 150 -k "polynomial or uniform_links" tests/test_kernel.py
+    tests physics 100 -k "polynomial or uniform_links" tests/test_kernel.py
 else
-    tests physics 150 tests/test_screening.py tests/test_steady.py tests/test_model.py
+    tests physics 100 tests/test_screening.py tests/test_steady.py tests/test_model.py
 fi
+
+stage "batch against sequential, on the device"
+if [ "$rehearse" = 1 ]; then bsizes=(32); else bsizes=(64 256); fi
+timeout 45 $PY benchmarks/batch.py --sizes "${bsizes[@]}" --repeats 5 --out "$out/batch_gpu.json" \
+    || echo "gpu.sh: BATCH FAILED (or timed out at 45 s)"
 
 stage "done"
 echo "gpu.sh: $(( $(date +%s) - start )) s in all; files in $out"

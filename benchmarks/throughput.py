@@ -103,6 +103,7 @@ def frozen_call(n, real, steps, pkg="gl", threads=1):
         hold["f"] = kernel.frozen_steps(hold["f"], site, eps, links, None, model, h, h, t0, dt, steps)
         hold["f"].block_until_ready()
 
+    run.lower = lambda: kernel.frozen_steps.lower(hold["f"], site, eps, links, None, model, h, h, t0, dt, steps)
     return run
 
 
@@ -125,7 +126,22 @@ def full_call(n, real, steps, pkg="gl", threads=1):
         hold["f"] = kernel.full_steps(hold["f"], site, plaquette, eps, model, h, h, t0, dt, steps)
         hold["f"].block_until_ready()
 
+    run.lower = lambda: kernel.full_steps.lower(hold["f"], site, plaquette, eps, model, h, h, t0, dt, steps)
     return run
+
+
+def row_mode(frozen: bool) -> str:
+    return "frozen_A" if frozen else "full_A"
+
+
+def _write_hlo(path, title, run):
+    """Append the optimized HLO of ``run``'s compiled kernel to ``path`` and print how many fusions
+    (separate device kernels on a GPU) its text holds."""
+    text = run.lower().compile().as_text()
+    fusions = sum(1 for line in text.splitlines() if " fusion(" in line or "= fusion" in line)
+    print(f"HLO of {title}: {fusions} fusion calls, {len(text)} characters -> {path}")
+    with open(path, "a") as fh:
+        fh.write(f"### {title}\n{text}\n")
 
 
 def _timed(run):
@@ -147,6 +163,8 @@ def main(argv=None):
     p.add_argument("--threads", type=int, default=0,
                    help="also time this code's tiled path (gl.tiles, run_frozen/run_full) on this many threads")
     p.add_argument("--out", default="benchmarks/throughput.json")
+    p.add_argument("--hlo", default=None, help="also write the compiled HLO of this code's kernels at the largest "
+                                                "size in complex64 to this file (to read its fusions offline)")
     args = p.parse_args(argv)
     jax.config.update("jax_enable_x64", True)
     from gl.kernel import FULL_REALS_PER_SITE_UPDATE, site_bytes
@@ -159,6 +177,8 @@ def main(argv=None):
         codes = {"old": ("gl_old", 1), "new": ("gl", 1)}
     if args.threads > 1:
         codes["tiles"] = ("gl", args.threads)
+    if args.hlo:
+        Path(args.hlo).unlink(missing_ok=True)
     bw = bandwidth()
     device = f"{jax.devices()[0].device_kind} ({platform.processor() or platform.machine()}, {jax.device_count()} device(s))"
     rows = []
@@ -174,6 +194,8 @@ def main(argv=None):
                 steps = max(2, int(args.site_updates / (n * n) / (1 if frozen else 4)) // 2 * 2)
                 calls = {c: (frozen_call if frozen else full_call)(n, real, steps, pkg, threads)
                          for c, (pkg, threads) in codes.items()}
+                if args.hlo and n == max(args.sizes) and real == jnp.float32:
+                    _write_hlo(args.hlo, f"{row_mode(frozen)} {n}x{n} complex64, {steps} steps", calls["new"])
                 for run in calls.values():       # compile, then warm up
                     run()
                     run()
@@ -184,7 +206,7 @@ def main(argv=None):
                         times[c].append(_timed(calls[c]))
                 bytes_per = site_bytes(real) if frozen else FULL_REALS_PER_SITE_UPDATE * r
                 row = {"n": n, "dtype": "complex64" if real == jnp.float32 else "complex128",
-                       "mode": "frozen_A" if frozen else "full_A", "steps_per_call": steps, "bytes_per_site_update": bytes_per}
+                       "mode": row_mode(frozen), "steps_per_call": steps, "bytes_per_site_update": bytes_per}
                 text = f"{n:>6} {row['dtype']:>10} {row['mode']:>8} {steps:>6} "
                 for c in codes:
                     rate = n * n * steps / float(np.median(times[c]))
