@@ -221,7 +221,7 @@ def _two_step_loop(interior_step, state, n_steps, periodic, in_place=True, row_b
     without copying.
 
     ``carried`` (in-place loop only): ``(buffer, refresh)``, a padded buffer whose interior is
-    rewritten in place with ``refresh(state)`` before each step and passed on as
+    rewritten in place with ``refresh(state, k)`` before each step and passed on as
     ``interior_step(state, k, buffer)``: something of the state that the step reads at several
     neighbours and XLA would otherwise recompute for each (the full-A step's link factors)."""
     if not in_place:
@@ -246,7 +246,7 @@ def _two_step_loop(interior_step, state, n_steps, periodic, in_place=True, row_b
         aux0, refresh = carried
 
         def step(scratch, current, aux, k):
-            aux = _write_interior(aux, refresh(current), periodic, row_blocks)
+            aux = _write_interior(aux, refresh(current, k), periodic, row_blocks)
             return _write_interior(scratch, interior_step(current, k, aux), periodic, row_blocks), aux
 
     def two(k, carry):
@@ -312,9 +312,9 @@ def _condensation_at(eps, model: Model, t):
 PADDED_WRITE_MIN_SITES = 512 * 512
 
 
-@functools.partial(jax.jit, static_argnames=("periodic", "in_place"), donate_argnums=(0,))
+@functools.partial(jax.jit, static_argnames=("periodic", "in_place", "layout"), donate_argnums=(0,))
 def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, hy, t0, dt, n_steps,
-                 periodic=(False, False), scales=None, in_place=None, t_links=None):
+                 periodic=(False, False), scales=None, in_place=None, t_links=None, layout=None):
     """``n_steps`` frozen-A Euler steps from time ``t0`` in one compiled call; ``field`` is donated.
 
     Args:
@@ -331,24 +331,47 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
         scales: None for whole edge cells, or (1/w_x (nx, 1), 1/w_y (1, ny)) for half ones
             (:func:`gl.boundary.axis_scales`): two small arrays, nothing more per site.
         in_place: static; None chooses (the padded write for float64 on a CPU above
-            :data:`PADDED_WRITE_MIN_SITES` nodes, else in place).
+            :data:`PADDED_WRITE_MIN_SITES` nodes, else in place); the complex layout writes in place.
+        layout: static; "planes" or "complex" (ψ in the loop, see below); None chooses
+            (:func:`_frozen_layout`).
         t_links: the time [t0] at which ``links`` hold A under a changing field (default ``t0``);
             a later call continuing from the same links passes the first call's ``t0`` here.
 
     Returns:
         The field after ``n_steps`` steps, same shape and dtype.
+
+    Raises:
+        ValueError: for another ``layout``.
+
+    Off a CPU (:func:`_frozen_layout`) the steps run on ψ as one complex (1, nx+2, ny+2) buffer, converted
+    from and back to the planes once per call: XLA then computes both parts of a node in one thread
+    (1.41x in complex64, 1.45x in complex128 at 8192² on an H200, benchmarks/gpu_variants.py).
     """
-    def step(f, k):
+    def update(r, i, k):
         t = t0 + k * dt
         ln = links if unit is None else _driven_links(links, unit, model.field(t) - h_ref)
-        return jnp.stack(_psi_update(f[0], f[1], site, _condensation_at(eps, model, t), ln, hx, hy, dt, model,
-                                     scales))
+        return _psi_update(r, i, site, _condensation_at(eps, model, t), ln, hx, hy, dt, model, scales)
 
     h_ref = 0.0 if links is None else model.field(t0 if t_links is None else t_links)
+    layout = _frozen_layout() if layout is None else layout
+    if layout not in ("planes", "complex"):
+        raise ValueError(f"parameter 'layout' = {layout!r}: allowed 'planes', 'complex' or None")
+    if layout == "complex":
+        step = lambda f, k: jax.lax.complex(*update(f[0].real, f[0].imag, k))[None]
+        out = _two_step_loop(step, jax.lax.complex(field[0], field[1])[None], n_steps, periodic)
+        return jnp.stack([out[0].real, out[0].imag])
     if in_place is None:   # large float64 grids on a CPU: the padded write, which XLA spreads over two threads
         in_place = not (jax.default_backend() == "cpu" and field.dtype == jnp.float64
                         and (field.shape[1] - 2) * (field.shape[2] - 2) > PADDED_WRITE_MIN_SITES)
-    return _two_step_loop(step, field, n_steps, periodic, in_place)
+    return _two_step_loop(lambda f, k: jnp.stack(update(f[0], f[1], k)), field, n_steps, periodic, in_place)
+
+
+def _frozen_layout() -> str:
+    """How :func:`frozen_steps` holds ψ in its loop: "planes" (Re ψ and Im ψ as two real planes) on a
+    CPU, where XLA vectorizes each plane's loop, "complex" elsewhere (a GPU computes each output
+    element in its own thread: with planes, the two parts of a node are two threads that each read both
+    planes at five nodes; as one complex element, one thread and half the loads)."""
+    return "planes" if jax.default_backend() == "cpu" else "complex"
 
 
 def _kernel_eps(model: Model, lat: Lattice, dtype):
@@ -507,7 +530,8 @@ def _link_planes(ax, ay):
 LINK_BUFFER_MAX_SITES = 1024 * 1024
 
 
-def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links: Links | None = None, scales=None):
+def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links: Links | None = None, scales=None,
+               excess=None):
     """New interior (4, nx, ny) of ψ and the link phases after one Euler step (A evolving) at time ``t``.
 
     ``links``: the padded link factors of ``fields``' a (from :func:`_link_planes`), or None to
@@ -515,14 +539,19 @@ def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links:
     each output plane and neighbour: about 70% of the step's time on a CPU); :func:`full_steps`
     passes them in from a buffer for grids up to :data:`LINK_BUFFER_MAX_SITES` on a CPU
     (benchmarks/RESULTS.md, section 13). The plaquette field is always recomputed. ``scales``: as in
-    :func:`_psi_update`; they also scale the curl on links along open edges (half a cell each)."""
+    :func:`_psi_update`; they also scale the curl on links along open edges (half a cell each).
+    ``excess``: None, or B − H at time ``t`` as a padded plane (ghosts zero across open edges, the
+    wrapped values across periodic ones) to read instead of recomputing it at three plaquettes."""
     r, i, ax, ay = fields[0], fields[1], fields[2], fields[3]
     if links is None:
         links = Links(*_link_planes(ax, ay))
-    h_applied = model.field(t)
-    b_c = _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, 0, 0)
-    b_ym = _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, 0, -1)
-    b_xm = _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, -1, 0)
+    if excess is None:
+        h_applied = model.field(t)
+        b_c = _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, 0, 0)
+        b_ym = _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, 0, -1)
+        b_xm = _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, -1, 0)
+    else:
+        b_c, b_ym, b_xm = excess[_C], excess[_YM], excess[_XM]
     nr, ni = _psi_update(r, i, site, _condensation_at(eps, model, t), links, hx, hy, dt, model, scales)
     rc, ic = r[_C], i[_C]
 
@@ -542,9 +571,9 @@ def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links:
     return jnp.stack([nr, ni, nax, nay])
 
 
-@functools.partial(jax.jit, static_argnames=("periodic", "row_blocks"), donate_argnums=(0,))
+@functools.partial(jax.jit, static_argnames=("periodic", "row_blocks", "carry"), donate_argnums=(0,))
 def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_steps, periodic=(False, False),
-               scales=None, row_blocks=None):
+               scales=None, row_blocks=None, carry=None):
     """``n_steps`` Euler steps of ψ and A (σ ∂t A = J_s − κ²∇×(∇×A − H(t))) in one compiled call; ``fields`` donated.
 
     The same step as :func:`gl.tdgl.euler_step` with A evolving, to round-off: link variables and
@@ -562,20 +591,53 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
         eps: ε(r) as in :func:`frozen_steps`. model: the :class:`~gl.model.Model`.
         hx, hy [ξ], t0, dt [t0]: traced scalars. n_steps: traced int. periodic: static.
         scales: None, or half edge cells' (1/w_x (nx, 1), 1/w_y (1, ny)) (:func:`gl.boundary.axis_scales`).
+        row_blocks: static; None chooses (2 on a CPU, else 1; see :func:`_write_interior`).
+        carry: static; what each step writes once into a carried buffer and its neighbours read:
+            "none", "links" (the four link-factor planes) or "links+excess" (and B − H); None chooses
+            (:func:`_full_carry`).
+
+    Raises:
+        ValueError: for another ``carry``.
     """
     cpu = jax.default_backend() == "cpu"
     # on a CPU, two row blocks: the step's arithmetic then runs on every core (1.7x at 512²-2048², section 13)
     if row_blocks is None:
         row_blocks = 2 if cpu else 1
-    if cpu and (fields.shape[1] - 2) * (fields.shape[2] - 2) <= LINK_BUFFER_MAX_SITES:
-        # the link factors once per step into a buffer, not once per use (1.7-2x at 88²-512², section 13)
-        step = lambda f, k, links: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt, Links(*links),
-                                              scales)
-        refresh = lambda f: _link_planes(f[2, 1:-1, 1:-1], f[3, 1:-1, 1:-1])
-        carried = (_link_planes(fields[2], fields[3]), refresh)
-        return _two_step_loop(step, fields, n_steps, periodic, row_blocks=row_blocks, carried=carried)
-    step = lambda f, k: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt, scales=scales)
-    return _two_step_loop(step, fields, n_steps, periodic, row_blocks=row_blocks)
+    carry = _full_carry((fields.shape[1] - 2) * (fields.shape[2] - 2)) if carry is None else carry
+    if carry not in ("none", "links", "links+excess"):
+        raise ValueError(f"parameter 'carry' = {carry!r}: allowed 'none', 'links', 'links+excess' or None")
+    if carry == "none":
+        step = lambda f, k: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt, scales=scales)
+        return _two_step_loop(step, fields, n_steps, periodic, row_blocks=row_blocks)
+    excess = carry == "links+excess"
+
+    def step(f, k, aux):
+        return _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt, Links(*aux[:4]), scales,
+                          aux[4] if excess else None)
+
+    def refresh(f, k):
+        planes = _link_planes(f[2, 1:-1, 1:-1], f[3, 1:-1, 1:-1])
+        if not excess:
+            return planes
+        b = _field_excess_at(f[2], f[3], plaquette, model.field(t0 + k * dt), hx, hy, 0, 0)
+        return jnp.concatenate([planes, b[None]])
+
+    # ghosts: the links' of a = 0 and B − H = 0 across open edges (the interior is refreshed before each step)
+    aux0 = _link_planes(fields[2], fields[3])
+    if excess:
+        aux0 = jnp.concatenate([aux0, jnp.zeros_like(fields[:1])])
+    return _two_step_loop(step, fields, n_steps, periodic, row_blocks=row_blocks, carried=(aux0, refresh))
+
+
+def _full_carry(n_sites: int) -> str:
+    """What :func:`full_steps` carries for a grid of ``n_sites`` nodes by default. On a CPU: the link
+    factors up to :data:`LINK_BUFFER_MAX_SITES` nodes (evaluated once per link instead of once per use:
+    1.7-2x at 88²-512²), nothing above (section 13 of benchmarks/RESULTS.md). Elsewhere the link
+    factors and B − H, each evaluated once per step (on a GPU, XLA keeps intermediate planes of them
+    anyway; benchmarks/gpu_variants.py)."""
+    if jax.default_backend() != "cpu":
+        return "links+excess"
+    return "links" if n_sites <= LINK_BUFFER_MAX_SITES else "none"
 
 
 def _full_inputs(state, model: Model, lat: Lattice, dt, t0, spacing):

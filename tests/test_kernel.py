@@ -1,5 +1,11 @@
 """The fast kernels (gl.kernel) are the reference Euler step (gl.tdgl.euler_step) to round-off, for every
-boundary type and every way of treating A, with ε(r), H(t), T(t) and the generalized TDGL."""
+boundary type and every way of treating A, with ε(r), H(t), T(t) and the generalized TDGL.
+
+A path that a backend or a grid size chooses is forced here by the kernel's static argument, never by
+patching the module's choice and jitting the function again: JAX reuses a function's trace across
+``jax.jit`` wrappers of it, so such a test could run whatever path was traced first."""
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -44,17 +50,20 @@ def test_fast_step_equals_reference(periodic, gauge, vector_potential):
     assert _max(fast.ax, ref.ax) < 1e-13 and _max(fast.ay, ref.ay) < 1e-13
 
 
+@pytest.mark.parametrize("carry", ["none", "links+excess"])
 @pytest.mark.parametrize("periodic, gauge", CASES)
-def test_full_a_step_with_recomputed_link_factors_equals_reference(periodic, gauge, monkeypatch):
-    """Above gl.kernel.LINK_BUFFER_MAX_SITES nodes the full-A step recomputes its link factors where
-    it uses them instead of reading them from a carried buffer; that path (forced here on a small grid,
-    in a fresh trace) is the same Euler step: equal to the reference loop to 1e-13 after 37 steps."""
+def test_full_a_step_carry_choices_equal_reference(periodic, gauge, carry, monkeypatch):
+    """The full-A step on a CPU up to gl.kernel.LINK_BUFFER_MAX_SITES nodes reads its link factors from a
+    carried buffer; above, it recomputes them where it uses them ("none"), and off a CPU it carries
+    B − H too ("links+excess", refreshed at each step's time). Both paths (forced here on a small grid
+    by the kernel's static ``carry``, under a field ramp H(t) where the box is open) are the same Euler step: equal to
+    the reference loop to 1e-13 after 37 steps."""
     import gl.kernel as kernel
 
     grid, lat, H, s0 = _setup(periodic, gauge, seed=2)
-    model = make_model(2.0, H, vector_potential=BULK, gauge=gauge)
-    monkeypatch.setattr(kernel, "LINK_BUFFER_MAX_SITES", 0)
-    monkeypatch.setattr(kernel, "full_steps", jax.jit(kernel.full_steps.__wrapped__, static_argnames=("periodic",)))
+    field = H if all(periodic) else [(0.0, H), (0.1, 1.5 * H)]     # a torus keeps its flux quanta
+    model = make_model(2.0, field, vector_potential=BULK, gauge=gauge)
+    monkeypatch.setattr(kernel, "full_steps", functools.partial(kernel.full_steps, carry=carry))   # static: own trace
     fast = kernel.run_full(s0, model, lat, 0.005, 37)
     ref = reference_steps(s0, model, lat, 0.005, 37)
     assert _max(ref.ax, s0.ax) > 0.01                                 # A really evolved
@@ -66,19 +75,37 @@ def test_full_a_step_with_recomputed_link_factors_equals_reference(periodic, gau
 @pytest.mark.parametrize("periodic, gauge", CASES)
 def test_frozen_a_padded_write_equals_reference(periodic, gauge, vector_potential, monkeypatch):
     """Above gl.kernel.PADDED_WRITE_MIN_SITES nodes the float64 frozen-A step on a CPU pads each new
-    interior instead of writing it in place; that path (forced here on a small grid, in a fresh trace)
-    is the same Euler step: equal to the reference loop to 1e-13 after 37 steps."""
+    interior instead of writing it in place; that path (forced here on a small grid by the kernel's
+    static ``in_place``) is the same Euler step: equal to the reference loop to 1e-13 after 37 steps."""
     import gl.kernel as kernel
 
     grid, lat, H, s0 = _setup(periodic, gauge, seed=3)
     model = make_model(2.0, H, vector_potential=vector_potential, gauge=gauge)
-    monkeypatch.setattr(kernel, "PADDED_WRITE_MIN_SITES", 0)
-    monkeypatch.setattr(kernel, "frozen_steps", jax.jit(kernel.frozen_steps.__wrapped__, donate_argnums=(0,),
-                                                         static_argnames=("periodic", "in_place")))
+    monkeypatch.setattr(kernel, "frozen_steps", functools.partial(kernel.frozen_steps, in_place=False))  # own trace
     fast = kernel.run_frozen(s0, model, lat, 0.005, 37)
     ref = reference_steps(s0, model, lat, 0.005, 37)
     assert _max(ref.psi, s0.psi) > 0.1                                # the state really moved
     assert _max(fast.psi, ref.psi) < 1e-13
+
+
+@pytest.mark.parametrize("vector_potential", [FROZEN, UNIFORM])
+@pytest.mark.parametrize("periodic, gauge", CASES)
+def test_frozen_a_complex_layout_equals_reference(periodic, gauge, vector_potential, monkeypatch):
+    """Off a CPU the frozen-A step holds ψ as one complex buffer (gl.kernel._frozen_layout); that path
+    (forced here on the CPU by the kernel's static ``layout``), with every model term (ε(r), H(t), T(t), γ = 3), is
+    the same Euler step: equal to the reference loop to 1e-13 after 37 steps, in float64."""
+    import gl.kernel as kernel
+
+    grid, lat, H, s0 = _setup(periodic, gauge, seed=4)
+    eps = np.random.default_rng(1).uniform(-0.5, 1.0, grid.shape)
+    model = make_model(2.0, [(0.0, H), (0.05, 1.4 * H)], gamma=3.0, epsilon=eps, temperature=[(0.0, 0.2), (0.1, 0.05)],
+                       reference_temperature=0.1, vector_potential=vector_potential, gauge=gauge)
+    monkeypatch.setattr(kernel, "frozen_steps", functools.partial(kernel.frozen_steps, layout="complex"))  # own trace
+    fast = kernel.run_frozen(s0, model, lat, 0.002, 37, 0.01)
+    ref = reference_steps(s0, model, lat, 0.002, 37, 0.01)
+    assert _max(ref.psi, s0.psi) > 0.05                               # the state really moved
+    assert _max(fast.psi, ref.psi) < 1e-13
+    assert _max(fast.ax, ref.ax) < 1e-13 and _max(fast.ay, ref.ay) < 1e-13
 
 
 @pytest.mark.parametrize("vector_potential", [FROZEN, UNIFORM, BULK])
