@@ -21,10 +21,12 @@
 # is set (a remote runner that returns the files of one folder), else in benchmarks/: gpu_log.txt,
 # gpu_tests_kernels.xml, gpu_tests_physics.xml, gpu_sharded.json, throughput_gpu.json, gpu_hlo.txt,
 # batch_gpu.json. The stages run most important first (kernel tests, table, sharded run, the other
-# tests, batch), each with its own timeout (100, 180, 45, 100, 45 s; a test stage stopped at its limit
+# tests, batch), each with its own timeout (120, 120, 45, 130, 45 s; a test stage stopped at its limit
 # still reports and writes what ran), and a failing stage does not stop the next: under 8 minutes even
 # if every stage times out, plus an install where one is needed (~2 min). On the CPU these tests take
-# 2 min.
+# 2 min; on an NVIDIA H200 with its own JAX 0.11.2 the whole script took 252 s and 294 s
+# (2026-12-04, benchmarks/RESULTS.md section 14). It writes 7 files (a runner that returns at most 8
+# leaves room for one more).
 #
 # GPU_SH_REHEARSE=1 runs every stage on the CPU with small sizes (tests chosen by -k, the table at
 # 256² and 512²), to check the script itself on a machine without a GPU.
@@ -81,9 +83,9 @@ tests() {   # tests(name, timeout_s, pytest arguments...): one JUnit file each; 
 # most important first, each stage with its own limit (the whole stays under 8 minutes even when all time out)
 stage "the fast kernels against the reference loop, on the device"
 if [ "$rehearse" = 1 ]; then
-    tests kernels 100 -k "reference and not padded" tests/test_kernel.py
+    tests kernels 120 -k "reference and not padded" tests/test_kernel.py
 else
-    tests kernels 100 tests/test_kernel.py
+    tests kernels 120 tests/test_kernel.py
 fi
 
 stage "throughput"
@@ -97,9 +99,9 @@ if [ -n "${GPU_SH_OLD:-}" ]; then
     if [ -f "$GPU_SH_OLD/gl/__init__.py" ]; then old=(--old "$GPU_SH_OLD" --pairs 3); else
         echo "gpu.sh: GPU_SH_OLD=$GPU_SH_OLD holds no gl/ package: timing this code alone"; fi
 fi
-timeout 180 $PY benchmarks/throughput.py --sizes "${sizes[@]}" --full-a-max 8192 --site-updates "$updates" \
+timeout 120 $PY benchmarks/throughput.py --sizes "${sizes[@]}" --full-a-max 8192 --site-updates "$updates" \
     "${old[@]}" --hlo "$out/gpu_hlo.txt" --out "$out/throughput_gpu.json" \
-    || echo "gpu.sh: THROUGHPUT FAILED (or timed out at 180 s)"
+    || echo "gpu.sh: THROUGHPUT FAILED (or timed out at 120 s)"
 $PY - "$out/throughput_gpu.json" "${sizes[-1]}" <<'PY' || true
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -129,9 +131,9 @@ fi
 
 stage "screening, steady states and gradients, the model, on the device"
 if [ "$rehearse" = 1 ]; then
-    tests physics 100 -k "polynomial or uniform_links" tests/test_kernel.py
+    tests physics 130 -k "polynomial or uniform_links" tests/test_kernel.py
 else
-    tests physics 100 tests/test_screening.py tests/test_steady.py tests/test_model.py
+    tests physics 130 tests/test_screening.py tests/test_steady.py tests/test_model.py
 fi
 
 stage "batch against sequential, on the device"

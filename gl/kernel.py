@@ -345,7 +345,7 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
 
     Off a CPU (:func:`_frozen_layout`) the steps run on ψ as one complex (1, nx+2, ny+2) buffer, converted
     from and back to the planes once per call: XLA then computes both parts of a node in one thread
-    (1.41x in complex64, 1.45x in complex128 at 8192² on an H200, benchmarks/gpu_variants.py).
+    (1.36-1.46x at 8192² on an H200 in both precisions; benchmarks/RESULTS.md section 14).
     """
     def update(r, i, k):
         t = t0 + k * dt
