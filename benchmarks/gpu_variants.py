@@ -6,8 +6,9 @@ Usage:  python benchmarks/gpu_variants.py [--sizes 8192] [--site-updates 4e9] [-
 The fast kernels (:mod:`gl.kernel`) choose by backend how they run a step; this script times every
 choice on whatever device JAX sees, through the kernels' static arguments:
 
-* frozen A: ``layout="planes"`` (Re ψ and Im ψ as two real planes, the CPU's choice) and
-  ``layout="complex"`` (ψ as one complex buffer: on a GPU both parts of a node in one thread);
+* frozen A: ``layout="planes"`` (Re ψ and Im ψ as two real planes, the CPU's choice),
+  ``layout="complex"`` (ψ as one complex buffer: on a GPU both parts of a node in one thread) and
+  ``layout="complex_aligned"`` (the same with each row's interior on a 128-byte boundary);
 * full A: ``carry="none"`` (link factors and B − H recomputed where used), ``"links"`` (the link
   factors written once per step into a carried buffer) and ``"links+excess"`` (B − H too);
 * references: the copy bandwidth (x ← 1.0001 x over 1 GiB, 16 times in one call) and a bare complex
@@ -100,7 +101,7 @@ def frozen_variants():
     def lay(layout):
         return lambda f, a, n: kernel.frozen_steps(f, a["site"], a["eps"], a["links"], None, a["model"], a["h"],
                                                    a["h"], a["t0"], a["dt"], n, layout=layout)
-    return {"layout=planes": lay("planes"), "layout=complex": lay("complex")}
+    return {f"layout={name}": lay(name) for name in kernel.FROZEN_LAYOUTS}
 
 
 def full_variants():

@@ -187,9 +187,11 @@ def _driven_links(links: Links | None, unit, dh) -> Links:
     return Links(xr, xi, yr, yi)
 
 
-def _write_interior(buffer, interior, periodic, row_blocks=1):
+def _write_interior(buffer, interior, periodic, row_blocks=1, col0=1):
     """``buffer`` with its interior replaced by ``interior`` (k, nx, ny) and, along periodic axes, its
-    ghost layers refreshed from the new edges; open-edge ghosts are left as they are (zero).
+    ghost layers refreshed from the new edges; open-edge ghosts are left as they are (zero). The
+    interior starts at row 1 and column ``col0`` (1: the kernels' ghost layer; more: rows padded for
+    alignment, the ghosts at columns col0 − 1 and col0 + ny).
 
     ``buffer`` is dead afterwards, so XLA writes in place: no padded copy of the state is made.
     ``row_blocks`` > 1 writes the interior as that many blocks of rows: XLA's CPU backend then
@@ -199,15 +201,16 @@ def _write_interior(buffer, interior, periodic, row_blocks=1):
     edges = np.linspace(0, nx, row_blocks + 1).astype(int)
     new = buffer
     for a, b in ((a, b) for a, b in zip(edges[:-1], edges[1:]) if b > a):
-        new = jax.lax.dynamic_update_slice(new, interior[:, a:b].astype(buffer.dtype), (0, 1 + int(a), 1))
+        new = jax.lax.dynamic_update_slice(new, interior[:, a:b].astype(buffer.dtype), (0, 1 + int(a), col0))
     if periodic[0]:
         new = new.at[:, 0, :].set(new[:, -2, :]).at[:, -1, :].set(new[:, 1, :])
     if periodic[1]:
-        new = new.at[:, :, 0].set(new[:, :, -2]).at[:, :, -1].set(new[:, :, 1])
+        last = col0 + interior.shape[2] - 1
+        new = new.at[:, :, col0 - 1].set(new[:, :, last]).at[:, :, last + 1].set(new[:, :, col0])
     return new
 
 
-def _two_step_loop(interior_step, state, n_steps, periodic, in_place=True, row_blocks=1, carried=None):
+def _two_step_loop(interior_step, state, n_steps, periodic, in_place=True, row_blocks=1, carried=None, col0=1):
     """``n_steps`` applications of ``interior_step(state, k)`` (k the step index; it returns the new
     interior, (k, nx, ny)) to the padded ``state``.
 
@@ -223,7 +226,8 @@ def _two_step_loop(interior_step, state, n_steps, periodic, in_place=True, row_b
     ``carried`` (in-place loop only): ``(buffer, refresh)``, a padded buffer whose interior is
     rewritten in place with ``refresh(state, k)`` before each step and passed on as
     ``interior_step(state, k, buffer)``: something of the state that the step reads at several
-    neighbours and XLA would otherwise recompute for each (the full-A step's link factors)."""
+    neighbours and XLA would otherwise recompute for each (the full-A step's link factors).
+    ``col0``: the interior's first column in the in-place loop's buffers (:func:`_write_interior`)."""
     if not in_place:
         if carried is not None:
             raise ValueError("a carried buffer needs the in-place loop")
@@ -241,13 +245,13 @@ def _two_step_loop(interior_step, state, n_steps, periodic, in_place=True, row_b
         aux0 = None
 
         def step(scratch, current, aux, k):
-            return _write_interior(scratch, interior_step(current, k), periodic, row_blocks), aux
+            return _write_interior(scratch, interior_step(current, k), periodic, row_blocks, col0), aux
     else:
         aux0, refresh = carried
 
         def step(scratch, current, aux, k):
-            aux = _write_interior(aux, refresh(current, k), periodic, row_blocks)
-            return _write_interior(scratch, interior_step(current, k, aux), periodic, row_blocks), aux
+            aux = _write_interior(aux, refresh(current, k), periodic, row_blocks, col0)
+            return _write_interior(scratch, interior_step(current, k, aux), periodic, row_blocks, col0), aux
 
     def two(k, carry):
         scratch, current, aux = carry
@@ -332,7 +336,10 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
             (:func:`gl.boundary.axis_scales`): two small arrays, nothing more per site.
         in_place: static; None chooses (the padded write for float64 on a CPU above
             :data:`PADDED_WRITE_MIN_SITES` nodes, else in place); the complex layout writes in place.
-        layout: static; "planes" or "complex" (ψ in the loop, see below); None chooses
+        layout: static; how ψ is held in the loop (:data:`FROZEN_LAYOUTS`): "planes", "complex"
+            (see below), or either with "_aligned" (each row's interior from column
+            :data:`ALIGNED_COLUMN` of rows padded to a multiple of :data:`ALIGNED_PITCH` nodes: a bare
+            Laplacian ran 1.31x faster so on an H200 in complex64); None chooses
             (:func:`_frozen_layout`).
         t_links: the time [t0] at which ``links`` hold A under a changing field (default ``t0``);
             a later call continuing from the same links passes the first call's ``t0`` here.
@@ -353,25 +360,56 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
         return _psi_update(r, i, site, _condensation_at(eps, model, t), ln, hx, hy, dt, model, scales)
 
     h_ref = 0.0 if links is None else model.field(t0 if t_links is None else t_links)
-    layout = _frozen_layout() if layout is None else layout
-    if layout not in ("planes", "complex"):
-        raise ValueError(f"parameter 'layout' = {layout!r}: allowed 'planes', 'complex' or None")
-    if layout == "complex":
-        step = lambda f, k: jax.lax.complex(*update(f[0].real, f[0].imag, k))[None]
-        out = _two_step_loop(step, jax.lax.complex(field[0], field[1])[None], n_steps, periodic)
-        return jnp.stack([out[0].real, out[0].imag])
+    if layout is None:
+        layout = "planes" if in_place is False else _frozen_layout(field.size * field.dtype.itemsize)
+    if layout not in FROZEN_LAYOUTS:
+        raise ValueError(f"parameter 'layout' = {layout!r}: allowed {', '.join(map(repr, FROZEN_LAYOUTS))} or None")
+    if layout != "planes":
+        complex_buffer, aligned = layout.startswith("complex"), layout.endswith("_aligned")
+        ny = field.shape[2] - 2
+        col0 = ALIGNED_COLUMN if aligned else 1
+        buffer = jax.lax.complex(field[0], field[1])[None] if complex_buffer else field
+        if aligned:
+            pitch = -(-(ny + col0 + 1) // ALIGNED_PITCH) * ALIGNED_PITCH
+            buffer = jnp.zeros(buffer.shape[:2] + (pitch,), buffer.dtype).at[:, :, col0 - 1:col0 + ny + 1].set(buffer)
+        window = lambda f: f[:, :, col0 - 1:col0 + ny + 1]          # the padded (k, nx+2, ny+2) state
+
+        def step(f, k):
+            w = window(f)
+            if complex_buffer:
+                return jax.lax.complex(*update(w[0].real, w[0].imag, k))[None]
+            return jnp.stack(update(w[0], w[1], k))
+
+        out = window(_two_step_loop(step, buffer, n_steps, periodic, col0=col0))
+        return jnp.stack([out[0].real, out[0].imag]) if complex_buffer else out
     if in_place is None:   # large float64 grids on a CPU: the padded write, which XLA spreads over two threads
         in_place = not (jax.default_backend() == "cpu" and field.dtype == jnp.float64
                         and (field.shape[1] - 2) * (field.shape[2] - 2) > PADDED_WRITE_MIN_SITES)
     return _two_step_loop(lambda f, k: jnp.stack(update(f[0], f[1], k)), field, n_steps, periodic, in_place)
 
 
-def _frozen_layout() -> str:
-    """How :func:`frozen_steps` holds ψ in its loop: "planes" (Re ψ and Im ψ as two real planes) on a
-    CPU, where XLA vectorizes each plane's loop, "complex" elsewhere (a GPU computes each output
-    element in its own thread: with planes, the two parts of a node are two threads that each read both
-    planes at five nodes; as one complex element, one thread and half the loads)."""
-    return "planes" if jax.default_backend() == "cpu" else "complex"
+#: the ways :func:`frozen_steps` can hold ψ in its loop (its static ``layout``)
+FROZEN_LAYOUTS = ("planes", "planes_aligned", "complex", "complex_aligned")
+#: the "_aligned" layouts of :func:`frozen_steps`: ψ's interior starts at this column of rows padded to a
+#: multiple of ALIGNED_PITCH nodes, so each row's interior starts on a 64-byte (float32 planes) or
+#: 128-byte (complex64) boundary
+ALIGNED_COLUMN, ALIGNED_PITCH = 16, 32
+#: largest padded ψ (bytes) that the frozen-A step holds on aligned rows on a CPU (:func:`_frozen_layout`)
+ALIGNED_MAX_BYTES = 2_300_000
+
+
+def _frozen_layout(state_bytes: int) -> str:
+    """How :func:`frozen_steps` holds ψ by default, for a padded state of ``state_bytes``.
+
+    On a CPU: two real planes, on aligned rows while the state stays within :data:`ALIGNED_MAX_BYTES`
+    (in the cache the aligned loads and stores make the step 1.12-1.27x faster at 64²-512² in float32
+    and 64²-256² in float64; from the L3 on they gain nothing, and float64 above 512² uses the padded
+    write; RESULTS.md section 14). Elsewhere one complex buffer: a GPU computes each output element in
+    its own thread; with planes the two parts of a node are two threads that each read both planes at
+    five nodes, as one complex element one thread and half the loads (1.36-1.46x on an H200)."""
+    if jax.default_backend() != "cpu":
+        return "complex"
+    return "planes_aligned" if state_bytes <= ALIGNED_MAX_BYTES else "planes"
 
 
 def _kernel_eps(model: Model, lat: Lattice, dtype):

@@ -88,19 +88,22 @@ def test_frozen_a_padded_write_equals_reference(periodic, gauge, vector_potentia
     assert _max(fast.psi, ref.psi) < 1e-13
 
 
-@pytest.mark.parametrize("vector_potential", [FROZEN, UNIFORM])
+@pytest.mark.parametrize("layout, vector_potential", [("complex", FROZEN), ("complex", UNIFORM),
+                                                      ("complex_aligned", UNIFORM), ("planes_aligned", FROZEN)])
 @pytest.mark.parametrize("periodic, gauge", CASES)
-def test_frozen_a_complex_layout_equals_reference(periodic, gauge, vector_potential, monkeypatch):
-    """Off a CPU the frozen-A step holds ψ as one complex buffer (gl.kernel._frozen_layout); that path
-    (forced here on the CPU by the kernel's static ``layout``), with every model term (ε(r), H(t), T(t), γ = 3), is
-    the same Euler step: equal to the reference loop to 1e-13 after 37 steps, in float64."""
+def test_frozen_a_layouts_equal_reference(periodic, gauge, layout, vector_potential, monkeypatch):
+    """Off a CPU the frozen-A step holds ψ as one complex buffer (gl.kernel._frozen_layout); it can also
+    hold ψ, as planes or complex, on aligned rows (interior from column 16, periodic ghosts beside it).
+    Each path (forced here on the CPU by the kernel's static ``layout``), with every model term (ε(r),
+    H(t), T(t), γ = 3), is the same Euler step: equal to the reference loop to 1e-13 after 37 steps, in
+    float64."""
     import gl.kernel as kernel
 
     grid, lat, H, s0 = _setup(periodic, gauge, seed=4)
     eps = np.random.default_rng(1).uniform(-0.5, 1.0, grid.shape)
     model = make_model(2.0, [(0.0, H), (0.05, 1.4 * H)], gamma=3.0, epsilon=eps, temperature=[(0.0, 0.2), (0.1, 0.05)],
                        reference_temperature=0.1, vector_potential=vector_potential, gauge=gauge)
-    monkeypatch.setattr(kernel, "frozen_steps", functools.partial(kernel.frozen_steps, layout="complex"))  # own trace
+    monkeypatch.setattr(kernel, "frozen_steps", functools.partial(kernel.frozen_steps, layout=layout))  # own trace
     fast = kernel.run_frozen(s0, model, lat, 0.002, 37, 0.01)
     ref = reference_steps(s0, model, lat, 0.002, 37, 0.01)
     assert _max(ref.psi, s0.psi) > 0.05                               # the state really moved
@@ -180,3 +183,18 @@ def test_float32_kernels_agree_with_the_float32_reference(vector_potential):
     assert _max(fast.psi, ref.psi) < 1e-6 * float(jnp.max(jnp.abs(ref.psi)))
     scale = float(jnp.max(jnp.abs(ref.ax)))
     assert _max(fast.ax, ref.ax) < 1e-6 * scale and _max(fast.ay, ref.ay) < 1e-6 * scale
+
+
+def test_frozen_layout_choice():
+    """The default layout of the frozen-A step (gl.kernel._frozen_layout): on this CPU aligned planes while
+    the padded ψ fits gl.kernel.ALIGNED_MAX_BYTES (512² in float32, 256² in float64; the in-cache sizes
+    where aligned rows were faster here), plain planes above."""
+    import gl.kernel as kernel
+
+    if jax.default_backend() != "cpu":
+        pytest.skip("the CPU's choice")
+    size = lambda n, itemsize: 2 * (n + 2) ** 2 * itemsize
+    assert kernel._frozen_layout(size(512, 4)) == "planes_aligned"
+    assert kernel._frozen_layout(size(256, 8)) == "planes_aligned"
+    assert kernel._frozen_layout(size(384, 8)) == "planes"
+    assert kernel._frozen_layout(size(1024, 4)) == "planes"
