@@ -335,12 +335,12 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
         scales: None for whole edge cells, or (1/w_x (nx, 1), 1/w_y (1, ny)) for half ones
             (:func:`gl.boundary.axis_scales`): two small arrays, nothing more per site.
         in_place: static; None chooses (the padded write for float64 on a CPU above
-            :data:`PADDED_WRITE_MIN_SITES` nodes, else in place); the complex layout writes in place.
+            :data:`PADDED_WRITE_MIN_SITES` nodes, else in place); with ``layout`` None, False keeps
+            the planes (the other layouts write in place).
         layout: static; how ψ is held in the loop (:data:`FROZEN_LAYOUTS`): "planes", "complex"
             (see below), or either with "_aligned" (each row's interior from column
-            :data:`ALIGNED_COLUMN` of rows padded to a multiple of :data:`ALIGNED_PITCH` nodes: a bare
-            Laplacian ran 1.31x faster so on an H200 in complex64); None chooses
-            (:func:`_frozen_layout`).
+            :data:`ALIGNED_COLUMN` of rows padded to a multiple of :data:`ALIGNED_PITCH` nodes); None
+            chooses (:func:`_frozen_layout`).
         t_links: the time [t0] at which ``links`` hold A under a changing field (default ``t0``);
             a later call continuing from the same links passes the first call's ``t0`` here.
 
@@ -350,9 +350,11 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
     Raises:
         ValueError: for another ``layout``.
 
-    Off a CPU (:func:`_frozen_layout`) the steps run on ψ as one complex (1, nx+2, ny+2) buffer, converted
-    from and back to the planes once per call: XLA then computes both parts of a node in one thread
-    (1.36-1.46x at 8192² on an H200 in both precisions; benchmarks/RESULTS.md section 14).
+    A layout other than "planes" converts ``field`` to its buffer and back once per call and writes
+    in place. By default (:func:`_frozen_layout`) a CPU runs in-cache grids and tiles on aligned planes
+    (1.06-1.27x the unaligned ones), larger grids on plain planes; a GPU runs ψ as one complex
+    (1, nx+2, ny+2) buffer, so that XLA computes both parts of a node in one thread (1.36-1.46x the
+    planes at 8192² on an H200; benchmarks/RESULTS.md section 14).
     """
     def update(r, i, k):
         t = t0 + k * dt
@@ -575,8 +577,8 @@ def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links:
     ``links``: the padded link factors of ``fields``' a (from :func:`_link_planes`), or None to
     compute them here. Computed here they are evaluated again where each is used (XLA does so for
     each output plane and neighbour: about 70% of the step's time on a CPU); :func:`full_steps`
-    passes them in from a buffer for grids up to :data:`LINK_BUFFER_MAX_SITES` on a CPU
-    (benchmarks/RESULTS.md, section 13). The plaquette field is always recomputed. ``scales``: as in
+    passes them in from a carried buffer (:func:`_full_carry`: on a CPU for grids up to
+    :data:`LINK_BUFFER_MAX_SITES`, off a CPU always; benchmarks/RESULTS.md, sections 13 and 14). ``scales``: as in
     :func:`_psi_update`; they also scale the curl on links along open edges (half a cell each).
     ``excess``: None, or B − H at time ``t`` as a padded plane (ghosts zero across open edges, the
     wrapped values across periodic ones) to read instead of recomputing it at three plaquettes."""
