@@ -6,9 +6,10 @@ Usage:  python benchmarks/gpu_variants.py [--sizes 8192] [--site-updates 4e9] [-
 The fast kernels (:mod:`gl.kernel`) choose by backend how they run a step; this script times every
 choice on whatever device JAX sees, through the kernels' static arguments:
 
-* frozen A: ``layout="planes"`` (Re ψ and Im ψ as two real planes, the CPU's choice),
-  ``layout="complex"`` (ψ as one complex buffer: on a GPU both parts of a node in one thread) and
-  ``layout="complex_aligned"`` (the same with each row's interior on a 128-byte boundary);
+* frozen A: each of ``gl.kernel.FROZEN_LAYOUTS``: ``"planes"`` (Re ψ and Im ψ as two real planes),
+  ``"complex"`` (ψ as one complex buffer: on a GPU both parts of a node in one thread, the GPU's
+  choice) and both on aligned rows (each row's interior on a 64/128-byte boundary; the CPU's choice
+  for in-cache grids is ``"planes_aligned"``);
 * full A: ``carry="none"`` (link factors and B − H recomputed where used), ``"links"`` (the link
   factors written once per step into a carried buffer) and ``"links+excess"`` (B − H too);
 * references: the copy bandwidth (x ← 1.0001 x over 1 GiB, 16 times in one call) and a bare complex
@@ -84,14 +85,16 @@ _laplacian_jit = jax.jit(_laplacian_steps, static_argnames=("col0",), donate_arg
 
 
 def _laplacian_buffer(field, aligned):
-    """The (2, n+2, n+2) planes as the Laplacian's complex buffer: as they are, or with the interior at
-    column 16 of rows padded to a multiple of 32 nodes."""
+    """The (2, n+2, n+2) planes as the Laplacian's complex buffer: as they are, or on the kernels' aligned
+    rows (interior from column gl.kernel.ALIGNED_COLUMN of rows padded to a multiple of ALIGNED_PITCH)."""
+    from gl.kernel import ALIGNED_COLUMN, ALIGNED_PITCH
+
     c = jax.lax.complex(field[0], field[1])[None]
     if not aligned:
         return c
     n = field.shape[1] - 2
-    pitch = -(-(n + 32) // 32) * 32
-    return jnp.zeros((1, n + 2, pitch), c.dtype).at[:, :, 15:17 + n].set(c)
+    pitch = -(-(n + ALIGNED_COLUMN + 1) // ALIGNED_PITCH) * ALIGNED_PITCH
+    return jnp.zeros((1, n + 2, pitch), c.dtype).at[:, :, ALIGNED_COLUMN - 1:ALIGNED_COLUMN + n + 1].set(c)
 
 
 def frozen_variants():
@@ -122,6 +125,7 @@ def main(argv=None):
     p.add_argument("--out", default="benchmarks/gpu_variants.json")
     args = p.parse_args(argv)
     jax.config.update("jax_enable_x64", True)
+    from gl import kernel
     from gl.kernel import FULL_REALS_PER_SITE_UPDATE, site_bytes
 
     bw = bandwidth(1 << 30)
@@ -166,7 +170,7 @@ def main(argv=None):
                     timed(n, dtype, mode, name, lambda f, k, steps=steps, a=a: steps(f, a, k), jnp.copy(field),
                           n_steps, bytes_per)
                 if frozen:   # the references: ψ read and written, no mask (4 reals a site-update)
-                    for aligned, col0 in ((False, 1), (True, 16)):
+                    for aligned, col0 in ((False, 1), (True, kernel.ALIGNED_COLUMN)):
                         name = "laplacian, aligned rows" if aligned else "laplacian"
                         timed(n, dtype, mode, name, lambda f, k, col0=col0, dt=a["dt"]: _laplacian_jit(f, dt, k, col0=col0),
                               _laplacian_buffer(field, aligned), n_steps, 4 * np.dtype(real).itemsize)
