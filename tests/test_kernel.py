@@ -88,12 +88,13 @@ def test_frozen_a_padded_write_equals_reference(periodic, gauge, vector_potentia
     assert _max(fast.psi, ref.psi) < 1e-13
 
 
-@pytest.mark.parametrize("layout, vector_potential", [("complex", FROZEN), ("complex", UNIFORM),
+@pytest.mark.parametrize("layout, vector_potential", [("planes", UNIFORM), ("complex", FROZEN), ("complex", UNIFORM),
                                                       ("complex_aligned", UNIFORM), ("planes_aligned", FROZEN)])
 @pytest.mark.parametrize("periodic, gauge", CASES)
 def test_frozen_a_layouts_equal_reference(periodic, gauge, layout, vector_potential, monkeypatch):
-    """Off a CPU the frozen-A step holds ψ as one complex buffer (gl.kernel._frozen_layout); it can also
-    hold ψ, as planes or complex, on aligned rows (interior from column 16, periodic ghosts beside it).
+    """The frozen-A step's layouts (gl.kernel.FROZEN_LAYOUTS): on a CPU plain planes for large grids and
+    aligned planes (interior from column 16, periodic ghosts beside it) for small ones and tiles, which
+    this file's other tests run by default; off a CPU one complex buffer, which can be aligned too.
     Each path (forced here on the CPU by the kernel's static ``layout``), with every model term (ε(r),
     H(t), T(t), γ = 3), is the same Euler step: equal to the reference loop to 1e-13 after 37 steps, in
     float64."""
