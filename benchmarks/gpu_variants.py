@@ -34,31 +34,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from throughput import _median_time, bandwidth   # the script beside this one
-
-
-def _inputs(n, real, frozen):
-    """Initial state and step arguments of the benchmark cases of throughput.py (same models)."""
-    from gl import geometry, gauge, kernel, lattice, model as model_mod, state, tdgl
-
-    grid = geometry.Grid(n, n, 0.5, 0.5)
-    lat = lattice.make_lattice(grid, dtype=real)
-    if frozen:
-        model = model_mod.make_model(2.0, 0.1, vector_potential=model_mod.UNIFORM, gauge="landau_x", dtype=real)
-        key = jax.random.PRNGKey(1)
-        psi = (0.8 + 0.1 * jax.random.normal(key, grid.shape, real)).astype(jnp.result_type(real, jnp.complex64))
-        field, site = kernel.pack(psi * lat.site, lat)
-        ux, _ = gauge.unit_field_link_phases(grid, "landau_x", real)
-        row = jnp.pad(0.1 * ux, ((0, 0), (1, 1)))
-        links = kernel.Links(jnp.cos(row), -jnp.sin(row), None, None)
-        h, eps, t0, dt = (jnp.asarray(v, real) for v in (0.5, 1.0, 0.0, 0.01 * 5.79))
-        return field, dict(site=site, eps=eps, links=links, model=model, h=h, t0=t0, dt=dt)
-    model = model_mod.make_model(2.0, 0.1, vector_potential=model_mod.BULK, dtype=real)
-    s0 = state.random_state(lat, *gauge.applied_link_phases(grid, 0.1, dtype=real), jax.random.PRNGKey(1), 0.1)
-    dt = tdgl.check_time_step(None, grid, model)
-    fields, site, plaquette = kernel.pack_full(s0, lat)
-    h, eps, t0, dt = (jnp.asarray(v, real) for v in (0.5, 1.0, 0.0, dt))
-    return fields, dict(site=site, plaquette=plaquette, eps=eps, model=model, h=h, t0=t0, dt=dt)
+from throughput import _median_time, bandwidth, kernel_inputs   # the script beside this one
 
 
 def _laplacian_steps(field, dt, n_steps, col0):
@@ -86,15 +62,11 @@ _laplacian_jit = jax.jit(_laplacian_steps, static_argnames=("col0",), donate_arg
 
 def _laplacian_buffer(field, aligned):
     """The (2, n+2, n+2) planes as the Laplacian's complex buffer: as they are, or on the kernels' aligned
-    rows (interior from column gl.kernel.ALIGNED_COLUMN of rows padded to a multiple of ALIGNED_PITCH)."""
-    from gl.kernel import ALIGNED_COLUMN, ALIGNED_PITCH
+    rows (``gl.kernel._on_aligned_rows``)."""
+    from gl.kernel import _on_aligned_rows
 
     c = jax.lax.complex(field[0], field[1])[None]
-    if not aligned:
-        return c
-    n = field.shape[1] - 2
-    pitch = -(-(n + ALIGNED_COLUMN + 1) // ALIGNED_PITCH) * ALIGNED_PITCH
-    return jnp.zeros((1, n + 2, pitch), c.dtype).at[:, :, ALIGNED_COLUMN - 1:ALIGNED_COLUMN + n + 1].set(c)
+    return _on_aligned_rows(c) if aligned else c
 
 
 def frozen_variants():
@@ -155,7 +127,7 @@ def main(argv=None):
         dtype = "complex64" if real == jnp.float32 else "complex128"
         for frozen, variants in ((True, frozen_variants()), (False, full_variants())):
             mode = "frozen_A" if frozen else "full_A"
-            f0, a0 = _inputs(256, real, frozen)
+            f0, a0 = kernel_inputs(256, real, frozen, key=jax.random.PRNGKey(1))
             ref = None
             for name, steps in variants.items():   # agreement after 20 steps at 256²
                 out = np.asarray(steps(jnp.copy(f0), a0, 20))
@@ -164,7 +136,7 @@ def main(argv=None):
                       flush=True)
             for n in args.sizes:
                 n_steps = max(2, int(args.site_updates / (n * n) / (1 if frozen else 4)) // 2 * 2)
-                field, a = _inputs(n, real, frozen)
+                field, a = kernel_inputs(n, real, frozen, key=jax.random.PRNGKey(1))
                 bytes_per = site_bytes(real) if frozen else FULL_REALS_PER_SITE_UPDATE * np.dtype(real).itemsize
                 for name, steps in variants.items():
                     timed(n, dtype, mode, name, lambda f, k, steps=steps, a=a: steps(f, a, k), jnp.copy(field),

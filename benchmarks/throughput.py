@@ -80,55 +80,78 @@ def _state_call(kernel_run, state, model, lat, dt, steps, threads):
     return run
 
 
-def frozen_call(n, real, steps, pkg="gl", threads=1):
-    """A zero-argument callable running ``steps`` frozen-A steps of ``pkg.kernel.frozen_steps`` on an
-    n×n donated buffer: a UNIFORM model, constant H = 0.1 B_c2 in the Landau gauge, its compact
-    link row built once as ``run_frozen`` does (open edges). ``threads`` > 1: ``run_frozen`` in
-    tiles on that many threads (the State path, packing included)."""
+def kernel_inputs(n, real, frozen, pkg="gl", key=None):
+    """(padded state, arguments) of the fast kernel's benchmark case on an n×n grid (spacing 0.5 ξ, open
+    edges), as ``run_frozen``/``run_full`` would pack them. Frozen A: a UNIFORM model, constant
+    H = 0.1 B_c2 in the Landau gauge, its compact link row built once; arguments site, eps, links,
+    model, h, t0, dt. Full A: a BULK model (κ = 2) in the field's symmetric gauge; arguments site,
+    plaquette, eps, model, h, t0, dt. ψ = 1, or with a PRNG ``key`` a random ψ (0.8 + 0.1·noise in the
+    frozen case, ``random_state`` in the full one)."""
     geometry, kernel, lattice, model_mod, gauge = _mods(pkg, "geometry", "kernel", "lattice", "model", "gauge")
     grid = geometry.Grid(n, n, 0.5, 0.5)
     lat = lattice.make_lattice(grid, dtype=real)
-    model = model_mod.make_model(2.0, 0.1, vector_potential=model_mod.UNIFORM, gauge="landau_x", dtype=real)
+    if frozen:
+        model = model_mod.make_model(2.0, 0.1, vector_potential=model_mod.UNIFORM, gauge="landau_x", dtype=real)
+        psi = lat.site if key is None else (0.8 + 0.1 * jax.random.normal(key, grid.shape, real)) * lat.site
+        field, site = kernel.pack(psi.astype(jnp.result_type(real, jnp.complex64)), lat)
+        ux, _ = gauge.unit_field_link_phases(grid, "landau_x", real)
+        row = jnp.pad(0.1 * ux, ((0, 0), (1, 1)))
+        links = kernel.Links(jnp.cos(row), -jnp.sin(row), None, None)
+        h, eps, t0, dt = (jnp.asarray(v, real) for v in (0.5, 1.0, 0.0, 0.01 * 5.79))
+        return field, dict(site=site, eps=eps, links=links, model=model, h=h, t0=t0, dt=dt)
+    state, tdgl = _mods(pkg, "state", "tdgl")
+    model = model_mod.make_model(2.0, 0.1, vector_potential=model_mod.BULK, dtype=real)
+    links = gauge.applied_link_phases(grid, 0.1, dtype=real)
+    s0 = state.uniform_state(lat, *links) if key is None else state.random_state(lat, *links, key, 0.1)
+    fields, site, plaquette = kernel.pack_full(s0, lat)
+    h, eps, t0, dt = (jnp.asarray(v, real) for v in (0.5, 1.0, 0.0, tdgl.check_time_step(None, grid, model)))
+    return fields, dict(site=site, plaquette=plaquette, eps=eps, model=model, h=h, t0=t0, dt=dt)
+
+
+def frozen_call(n, real, steps, pkg="gl", threads=1):
+    """A zero-argument callable running ``steps`` frozen-A steps of ``pkg.kernel.frozen_steps`` on the
+    donated n×n buffer of :func:`kernel_inputs`. ``threads`` > 1: ``run_frozen`` in tiles on that
+    many threads (the State path, packing included)."""
+    geometry, kernel, lattice, model_mod, gauge = _mods(pkg, "geometry", "kernel", "lattice", "model", "gauge")
     if threads > 1:
+        grid = geometry.Grid(n, n, 0.5, 0.5)
+        lat = lattice.make_lattice(grid, dtype=real)
+        model = model_mod.make_model(2.0, 0.1, vector_potential=model_mod.UNIFORM, gauge="landau_x", dtype=real)
         state = _mods(pkg, "state")[0]
         s0 = state.uniform_state(lat, *gauge.applied_link_phases(grid, 0.1, "landau_x", dtype=real))
         s0 = s0.replace(psi=s0.psi.astype(jnp.result_type(real, jnp.complex64)))
         return _state_call(kernel.run_frozen, s0, model, lat, jnp.asarray(0.01 * 5.79, real), steps, threads)
-    field, site = kernel.pack(lat.site.astype(jnp.result_type(real, jnp.complex64)), lat)
-    ux, _ = gauge.unit_field_link_phases(grid, "landau_x", real)
-    row = jnp.pad(0.1 * ux, ((0, 0), (1, 1)))
-    links = kernel.Links(jnp.cos(row), -jnp.sin(row), None, None)
+    field, a = kernel_inputs(n, real, True, pkg)
     hold = {"f": field}
-    h, eps, t0, dt = (jnp.asarray(v, real) for v in (0.5, 1.0, 0.0, 0.01 * 5.79))
+    args = lambda: (hold["f"], a["site"], a["eps"], a["links"], None, a["model"], a["h"], a["h"], a["t0"], a["dt"],
+                    steps)
 
     def run():
-        hold["f"] = kernel.frozen_steps(hold["f"], site, eps, links, None, model, h, h, t0, dt, steps)
+        hold["f"] = kernel.frozen_steps(*args())
         hold["f"].block_until_ready()
 
-    run.lower = lambda: kernel.frozen_steps.lower(hold["f"], site, eps, links, None, model, h, h, t0, dt, steps)
+    run.lower = lambda: kernel.frozen_steps.lower(*args())
     return run
 
 
 def full_call(n, real, steps, pkg="gl", threads=1):
     """The same for the full-A kernel ``pkg.kernel.full_steps`` (a BULK model, κ = 2)."""
-    geometry, kernel, lattice, model_mod, gauge, state, tdgl = _mods(pkg, "geometry", "kernel", "lattice", "model",
-                                                                      "gauge", "state", "tdgl")
-    grid = geometry.Grid(n, n, 0.5, 0.5)
-    lat = lattice.make_lattice(grid, dtype=real)
-    model = model_mod.make_model(2.0, 0.1, vector_potential=model_mod.BULK, dtype=real)
-    s0 = state.uniform_state(lat, *gauge.applied_link_phases(grid, 0.1, dtype=real))
-    dt = tdgl.check_time_step(None, grid, model)
+    kernel = _mods(pkg, "kernel")[0]
+    fields, a = kernel_inputs(n, real, False, pkg)
     if threads > 1:
-        return _state_call(kernel.run_full, s0, model, lat, jnp.asarray(dt, real), steps, threads)
-    fields, site, plaquette = kernel.pack_full(s0, lat)
-    h, eps, t0, dt = (jnp.asarray(v, real) for v in (0.5, 1.0, 0.0, dt))
+        geometry, lattice, gauge, state = _mods(pkg, "geometry", "lattice", "gauge", "state")
+        grid = geometry.Grid(n, n, 0.5, 0.5)
+        lat = lattice.make_lattice(grid, dtype=real)
+        s0 = state.uniform_state(lat, *gauge.applied_link_phases(grid, 0.1, dtype=real))
+        return _state_call(kernel.run_full, s0, a["model"], lat, a["dt"], steps, threads)
     hold = {"f": fields}
+    args = lambda: (hold["f"], a["site"], a["plaquette"], a["eps"], a["model"], a["h"], a["h"], a["t0"], a["dt"], steps)
 
     def run():
-        hold["f"] = kernel.full_steps(hold["f"], site, plaquette, eps, model, h, h, t0, dt, steps)
+        hold["f"] = kernel.full_steps(*args())
         hold["f"].block_until_ready()
 
-    run.lower = lambda: kernel.full_steps.lower(hold["f"], site, plaquette, eps, model, h, h, t0, dt, steps)
+    run.lower = lambda: kernel.full_steps.lower(*args())
     return run
 
 

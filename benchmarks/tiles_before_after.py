@@ -13,6 +13,9 @@ old, new / new, old, and new/old is the median of the pairs' speed ratios. A ben
 from __future__ import annotations
 
 import argparse
+import importlib
+import inspect
+import sys
 import time
 from pathlib import Path
 
@@ -35,6 +38,8 @@ def main(argv=None):
     args = p.parse_args(argv)
     jax.config.update("jax_enable_x64", True)
     _load_tree_as("gl_old", Path(args.old))
+    if "threads" not in inspect.signature(importlib.import_module("gl_old.kernel").run_frozen).parameters:
+        sys.exit(f"--old {args.old}: its gl.kernel.run_frozen has no 'threads' (a tree from before 2026-12-03)")
     for case in args.cases:
         n, dtype = int(case.split(":")[0]), getattr(jnp, case.split(":")[1])
         steps = max(2, int(args.site_updates / n / n) // 2 * 2)

@@ -371,9 +371,7 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
         ny = field.shape[2] - 2
         col0 = ALIGNED_COLUMN if aligned else 1
         buffer = jax.lax.complex(field[0], field[1])[None] if complex_buffer else field
-        if aligned:
-            pitch = -(-(ny + col0 + 1) // ALIGNED_PITCH) * ALIGNED_PITCH
-            buffer = jnp.zeros(buffer.shape[:2] + (pitch,), buffer.dtype).at[:, :, col0 - 1:col0 + ny + 1].set(buffer)
+        buffer = _on_aligned_rows(buffer) if aligned else buffer
         window = lambda f: f[:, :, col0 - 1:col0 + ny + 1]          # the padded (k, nx+2, ny+2) state
 
         def step(f, k):
@@ -398,6 +396,15 @@ FROZEN_LAYOUTS = ("planes", "planes_aligned", "complex", "complex_aligned")
 ALIGNED_COLUMN, ALIGNED_PITCH = 16, 32
 #: largest padded ψ (bytes) that the frozen-A step holds on aligned rows on a CPU (:func:`_frozen_layout`)
 ALIGNED_MAX_BYTES = 2_300_000
+
+
+def _on_aligned_rows(padded):
+    """A padded (k, nx+2, ny+2) array on aligned rows: its interior from column :data:`ALIGNED_COLUMN`
+    of rows padded with zeros to a multiple of :data:`ALIGNED_PITCH` nodes, its ghosts beside it."""
+    ny = padded.shape[2] - 2
+    pitch = -(-(ny + ALIGNED_COLUMN + 1) // ALIGNED_PITCH) * ALIGNED_PITCH
+    cols = slice(ALIGNED_COLUMN - 1, ALIGNED_COLUMN + ny + 1)
+    return jnp.zeros(padded.shape[:2] + (pitch,), padded.dtype).at[:, :, cols].set(padded)
 
 
 def _frozen_layout(state_bytes: int) -> str:
