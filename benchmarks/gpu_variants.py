@@ -1,7 +1,7 @@
 """The fast TDGL steps' layouts and carried buffers on an accelerator, measured side by side.
 
 Usage:  python benchmarks/gpu_variants.py [--sizes 8192] [--site-updates 4e9] [--dtypes float32 float64]
-                                          [--out FILE.json]
+                                          [--modes frozen full] [--out FILE.json]
 
 The fast kernels (:mod:`gl.kernel`) choose by backend how they run a step; this script times every
 choice on whatever device JAX sees, through the kernels' static arguments:
@@ -9,7 +9,8 @@ choice on whatever device JAX sees, through the kernels' static arguments:
 * frozen A: each of ``gl.kernel.FROZEN_LAYOUTS``: ``"planes"`` (Re ψ and Im ψ as two real planes),
   ``"complex"`` (ψ as one complex buffer: on a GPU both parts of a node in one thread, the GPU's
   choice) and both on aligned rows (each row's interior on a 64/128-byte boundary; the CPU's choice
-  for in-cache grids is ``"planes_aligned"``);
+  for in-cache grids is ``"planes_aligned"``); on a GPU also ``"pallas"`` (the planes stepped by the
+  Pallas/Triton kernel of ``gl.pallas_frozen``) at each block of :data:`PALLAS_BLOCKS`;
 * full A: ``carry="none"`` (link factors and B − H recomputed where used), ``"links"`` (the link
   factors written once per step into a carried buffer) and ``"links+excess"`` (B − H too);
 * references: the copy bandwidth (x ← 1.0001 x over 1 GiB, 16 times in one call) and a bare complex
@@ -69,14 +70,22 @@ def _laplacian_buffer(field, aligned):
     return _on_aligned_rows(c) if aligned else c
 
 
-def frozen_variants():
-    """name → steps(field, args, n): the frozen-A layouts (the library's frozen_steps)."""
+#: (rows, columns) of nodes per program at which the "pallas" layout is timed on a GPU
+PALLAS_BLOCKS = ((16, 128), (8, 128), (32, 64), (8, 256), (4, 256), (32, 128))
+
+
+def frozen_variants(pallas_blocks=PALLAS_BLOCKS):
+    """name → steps(field, args, n): the frozen-A layouts (the library's frozen_steps); the "pallas"
+    layout at each of ``pallas_blocks`` (none off a GPU, where Pallas only interprets)."""
     from gl import kernel
 
-    def lay(layout):
+    def lay(layout, block=None):
         return lambda f, a, n: kernel.frozen_steps(f, a["site"], a["eps"], a["links"], None, a["model"], a["h"],
-                                                   a["h"], a["t0"], a["dt"], n, layout=layout)
-    return {f"layout={name}": lay(name) for name in kernel.FROZEN_LAYOUTS}
+                                                   a["h"], a["t0"], a["dt"], n, layout=layout, block=block)
+    out = {f"layout={name}": lay(name) for name in kernel.FROZEN_LAYOUTS if name != "pallas"}
+    if jax.default_backend() == "gpu":
+        out |= {f"layout=pallas {b[0]}x{b[1]}": lay("pallas", b) for b in pallas_blocks}
+    return out
 
 
 def full_variants():
@@ -94,6 +103,8 @@ def main(argv=None):
     p.add_argument("--sizes", type=int, nargs="+", default=[8192])
     p.add_argument("--site-updates", type=float, default=4e9)
     p.add_argument("--dtypes", nargs="+", default=["float32", "float64"])
+    p.add_argument("--modes", nargs="+", choices=["frozen", "full"], default=["frozen", "full"],
+                   help="which kernels' variants to time: frozen A, full A")
     p.add_argument("--out", default="benchmarks/gpu_variants.json")
     args = p.parse_args(argv)
     jax.config.update("jax_enable_x64", True)
@@ -125,7 +136,8 @@ def main(argv=None):
 
     for real in (getattr(jnp, d) for d in args.dtypes):
         dtype = "complex64" if real == jnp.float32 else "complex128"
-        for frozen, variants in ((True, frozen_variants()), (False, full_variants())):
+        kinds = [(True, frozen_variants)] * ("frozen" in args.modes) + [(False, full_variants)] * ("full" in args.modes)
+        for frozen, variants in ((f, make()) for f, make in kinds):
             mode = "frozen_A" if frozen else "full_A"
             f0, a0 = kernel_inputs(256, real, frozen, key=jax.random.PRNGKey(1))
             ref = None

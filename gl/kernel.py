@@ -202,15 +202,23 @@ def _write_interior(buffer, interior, periodic, row_blocks=1, col0=1):
     new = buffer
     for a, b in ((a, b) for a, b in zip(edges[:-1], edges[1:]) if b > a):
         new = jax.lax.dynamic_update_slice(new, interior[:, a:b].astype(buffer.dtype), (0, 1 + int(a), col0))
+    return _refresh_ghosts(new, periodic, interior.shape[2], col0)
+
+
+def _refresh_ghosts(buffer, periodic, ny, col0=1):
+    """``buffer`` (k, nx+2, ≥ ny+2) with its ghost rows and columns along periodic axes set from the
+    opposite edges of its interior (rows 1..nx, columns col0..col0+ny−1); open-edge ghosts are left as
+    they are."""
     if periodic[0]:
-        new = new.at[:, 0, :].set(new[:, -2, :]).at[:, -1, :].set(new[:, 1, :])
+        buffer = buffer.at[:, 0, :].set(buffer[:, -2, :]).at[:, -1, :].set(buffer[:, 1, :])
     if periodic[1]:
-        last = col0 + interior.shape[2] - 1
-        new = new.at[:, :, col0 - 1].set(new[:, :, last]).at[:, :, last + 1].set(new[:, :, col0])
-    return new
+        last = col0 + ny - 1
+        buffer = buffer.at[:, :, col0 - 1].set(buffer[:, :, last]).at[:, :, last + 1].set(buffer[:, :, col0])
+    return buffer
 
 
-def _two_step_loop(interior_step, state, n_steps, periodic, in_place=True, row_blocks=1, carried=None, col0=1):
+def _two_step_loop(interior_step, state, n_steps, periodic, in_place=True, row_blocks=1, carried=None, col0=1,
+                   step_into=None):
     """``n_steps`` applications of ``interior_step(state, k)`` (k the step index; it returns the new
     interior, (k, nx, ny)) to the padded ``state``.
 
@@ -227,7 +235,9 @@ def _two_step_loop(interior_step, state, n_steps, periodic, in_place=True, row_b
     rewritten in place with ``refresh(state, k)`` before each step and passed on as
     ``interior_step(state, k, buffer)``: something of the state that the step reads at several
     neighbours and XLA would otherwise recompute for each (the full-A step's link factors).
-    ``col0``: the interior's first column in the in-place loop's buffers (:func:`_write_interior`)."""
+    ``col0``: the interior's first column in the in-place loop's buffers (:func:`_write_interior`).
+    ``step_into(scratch, state, k)``: instead of ``interior_step``, a step that writes the new state into
+    the buffer ``scratch`` itself (its ghosts included) and returns it (the Pallas step)."""
     if not in_place:
         if carried is not None:
             raise ValueError("a carried buffer needs the in-place loop")
@@ -241,7 +251,12 @@ def _two_step_loop(interior_step, state, n_steps, periodic, in_place=True, row_b
         state = jax.lax.fori_loop(0, n_steps // 2, two_padded, state)
         return jax.lax.cond(n_steps % 2 == 1, lambda f: padded(f, n_steps - 1), lambda f: f, state)
 
-    if carried is None:
+    if step_into is not None:
+        aux0 = None
+
+        def step(scratch, current, aux, k):
+            return step_into(scratch, current, k), aux
+    elif carried is None:
         aux0 = None
 
         def step(scratch, current, aux, k):
@@ -316,9 +331,9 @@ def _condensation_at(eps, model: Model, t):
 PADDED_WRITE_MIN_SITES = 512 * 512
 
 
-@functools.partial(jax.jit, static_argnames=("periodic", "in_place", "layout"), donate_argnums=(0,))
+@functools.partial(jax.jit, static_argnames=("periodic", "in_place", "layout", "block"), donate_argnums=(0,))
 def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, hy, t0, dt, n_steps,
-                 periodic=(False, False), scales=None, in_place=None, t_links=None, layout=None):
+                 periodic=(False, False), scales=None, in_place=None, t_links=None, layout=None, block=None):
     """``n_steps`` frozen-A Euler steps from time ``t0`` in one compiled call; ``field`` is donated.
 
     Args:
@@ -339,8 +354,11 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
             the planes (the other layouts write in place).
         layout: static; how ψ is held in the loop (:data:`FROZEN_LAYOUTS`): "planes", "complex"
             (see below), or either with "_aligned" (each row's interior from column
-            :data:`ALIGNED_COLUMN` of rows padded to a multiple of :data:`ALIGNED_PITCH` nodes); None
-            chooses (:func:`_frozen_layout`).
+            :data:`ALIGNED_COLUMN` of rows padded to a multiple of :data:`ALIGNED_PITCH` nodes), or
+            "pallas" (the planes stepped by the Pallas kernel of :mod:`gl.pallas_frozen`: Triton on a
+            GPU, its interpreter elsewhere, for tests); None chooses (:func:`_frozen_layout`).
+        block: static; the "pallas" layout's (rows, columns) of nodes per program (default
+            :data:`gl.pallas_frozen.DEFAULT_BLOCK`); ignored by the other layouts.
         t_links: the time [t0] at which ``links`` hold A under a changing field (default ``t0``);
             a later call continuing from the same links passes the first call's ``t0`` here.
 
@@ -348,7 +366,7 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
         The field after ``n_steps`` steps, same shape and dtype.
 
     Raises:
-        ValueError: for another ``layout``.
+        ValueError: for another ``layout``, or a ``block`` whose sides are not powers of two.
 
     A layout other than "planes" converts ``field`` to its buffer and back once per call and writes
     in place. By default (:func:`_frozen_layout`) a CPU runs in-cache grids and tiles on aligned planes
@@ -366,6 +384,20 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
         layout = "planes" if in_place is False else _frozen_layout(field.size * field.dtype.itemsize)
     if layout not in FROZEN_LAYOUTS:
         raise ValueError(f"parameter 'layout' = {layout!r}: allowed {', '.join(map(repr, FROZEN_LAYOUTS))} or None")
+    if layout == "pallas":
+        from .pallas_frozen import step_into
+
+        def pallas_step(scratch, f, k):
+            t = t0 + k * dt
+            ln = links if unit is None else _driven_links(links, unit, model.field(t) - h_ref)
+            if jnp.ndim(eps) == 0:
+                e, factor = _condensation_at(eps, model, t), 1.0
+            else:   # the map is read per node in the kernel, times the thermal factor
+                e, factor = eps, (1.0 if model.temperature.is_constant else model.thermal_factor(t))
+            new = step_into(scratch, f, site, e, factor, ln, hx, hy, dt, model, scales, block)
+            return _refresh_ghosts(new, periodic, f.shape[2] - 2)
+
+        return _two_step_loop(None, field, n_steps, periodic, step_into=pallas_step)
     if layout != "planes":
         complex_buffer, aligned = layout.startswith("complex"), layout.endswith("_aligned")
         ny = field.shape[2] - 2
@@ -389,7 +421,7 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
 
 
 #: the ways :func:`frozen_steps` can hold ψ in its loop (its static ``layout``)
-FROZEN_LAYOUTS = ("planes", "planes_aligned", "complex", "complex_aligned")
+FROZEN_LAYOUTS = ("planes", "planes_aligned", "complex", "complex_aligned", "pallas")
 #: the "_aligned" layouts of :func:`frozen_steps`: ψ's interior starts at this column of rows padded to a
 #: multiple of ALIGNED_PITCH nodes, so each row's interior starts on a 64-byte (float32 planes) or
 #: 128-byte (complex64) boundary
