@@ -12,14 +12,16 @@ choice on whatever device JAX sees, through the kernels' static arguments:
   for in-cache grids is ``"planes_aligned"``); on a GPU also ``"pallas"`` (the planes stepped by the
   Pallas/Triton kernel of ``gl.pallas_frozen``) at each block of :data:`PALLAS_BLOCKS`;
 * full A: ``carry="none"`` (link factors and B − H recomputed where used), ``"links"`` (the link
-  factors written once per step into a carried buffer) and ``"links+excess"`` (B − H too);
+  factors written once per step into a carried buffer) and ``"links+excess"`` (B − H too), each with
+  ``trig="polynomial"`` (``gl.kernel.sincos``) and ``"library"`` (the device's sine and cosine);
 * references: the copy bandwidth (x ← 1.0001 x over 1 GiB, 16 times in one call) and a bare complex
   5-point Laplacian step in the same two-step loop, with the interior at column 1 (the kernels'
   ghost layer) and at column 16 of rows padded to a multiple of 32 nodes (aligned rows): what XLA
   reaches on a stencil of this shape.
 
 Each choice is checked against the first after 20 steps on a 256² grid (max |difference| printed),
-then timed (median of 3 calls after a warm-up; the first call's time, with its compilation, apart).
+then timed (median of 3 calls after a warm-up; the first call's time, with its compilation, apart); the
+JSON is rewritten after each row, so a run stopped at a time limit keeps what it measured.
 Run 1 of this script (commit 23e48f6, ``gpu_variants_h200_session11_layouts.json``) also timed the
 full-A step with ψ and a_x + i a_y as complex pairs and with the device's own sine and cosine. A
 benchmark, not a test.
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import time
 
@@ -89,13 +92,22 @@ def frozen_variants(pallas_blocks=PALLAS_BLOCKS):
 
 
 def full_variants():
-    """name → steps(fields, args, n): the full-A carried buffers (the library's full_steps)."""
+    """name → steps(fields, args, n): the full-A carried buffers, each with the polynomial and the device's
+    sine and cosine (the library's full_steps, static ``carry`` and ``trig``)."""
     from gl import kernel
 
-    def carry(what):
+    def carry(what, trig):
         return lambda f, a, n: kernel.full_steps(f, a["site"], a["plaquette"], a["eps"], a["model"], a["h"], a["h"],
-                                                 a["t0"], a["dt"], n, carry=what)
-    return {f"carry={c}": carry(c) for c in ("none", "links", "links+excess")}
+                                                 a["t0"], a["dt"], n, carry=what, trig=trig)
+    return {f"carry={c} trig={t}": carry(c, t) for c in ("none", "links", "links+excess") for t in kernel.TRIG_CHOICES}
+
+
+def _write(path, record):
+    """``record`` as JSON at ``path``, atomically (a run stopped at its time limit keeps the rows so far)."""
+    tmp = f"{path}.tmp"
+    with open(tmp, "w") as fh:
+        json.dump(record, fh, indent=2)
+    os.replace(tmp, path)
 
 
 def main(argv=None):
@@ -129,6 +141,7 @@ def main(argv=None):
         rate = n * n * n_steps / _median_time(run)
         rows.append(dict(n=n, dtype=dtype, mode=mode, variant=name, steps_per_call=n_steps, site_updates_per_s=rate,
                          fraction_of_copy_bandwidth=rate * bytes_per / 1e9 / bw, first_call_s=t_first))
+        _write(args.out, {"device": device, "copy_bandwidth_GB_per_s": bw, "rows": rows})
         print(f"{n:>6} {dtype:>10} {mode:>8} {name:>26}: {rate / 1e9:8.2f} G site-updates/s, "
               f"{rows[-1]['fraction_of_copy_bandwidth']:6.1%} of the copy bandwidth (first call {t_first:.1f} s)",
               flush=True)
@@ -158,8 +171,7 @@ def main(argv=None):
                         name = "laplacian, aligned rows" if aligned else "laplacian"
                         timed(n, dtype, mode, name, lambda f, k, col0=col0, dt=a["dt"]: _laplacian_jit(f, dt, k, col0=col0),
                               _laplacian_buffer(field, aligned), n_steps, 4 * np.dtype(real).itemsize)
-    with open(args.out, "w") as fh:
-        json.dump({"device": device, "copy_bandwidth_GB_per_s": bw, "rows": rows}, fh, indent=2)
+    _write(args.out, {"device": device, "copy_bandwidth_GB_per_s": bw, "rows": rows})
     print(f"written {args.out}")
 
 

@@ -597,11 +597,17 @@ def _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, di, dj):
     return field_excess(flux * (1.0 / (hx * hy)) * pl, h_applied, pl)
 
 
-def _link_planes(ax, ay):
+#: how :func:`full_steps` evaluates the link variables' sine and cosine (its static ``trig``)
+TRIG_CHOICES = ("polynomial", "library")
+
+
+def _link_planes(ax, ay, trig="polynomial"):
     """(4, …) stack of the link variables' parts, in :class:`Links` order: cos a_x, −sin a_x,
-    cos a_y, −sin a_y (U = exp(−ia), by :func:`sincos`)."""
-    sx, cx = sincos(ax)
-    sy, cy = sincos(ay)
+    cos a_y, −sin a_y (U = exp(−ia)), by :func:`sincos` (``trig`` "polynomial") or the backend's own
+    sine and cosine ("library")."""
+    both = sincos if trig == "polynomial" else (lambda a: (jnp.sin(a), jnp.cos(a)))
+    sx, cx = both(ax)
+    sy, cy = both(ay)
     return jnp.stack([cx, -sx, cy, -sy])
 
 
@@ -610,7 +616,7 @@ LINK_BUFFER_MAX_SITES = 1024 * 1024
 
 
 def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links: Links | None = None, scales=None,
-               excess=None):
+               excess=None, trig="polynomial"):
     """New interior (4, nx, ny) of ψ and the link phases after one Euler step (A evolving) at time ``t``.
 
     ``links``: the padded link factors of ``fields``' a (from :func:`_link_planes`), or None to
@@ -620,10 +626,11 @@ def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links:
     :data:`LINK_BUFFER_MAX_SITES`, off a CPU always; benchmarks/RESULTS.md, sections 13 and 14). ``scales``: as in
     :func:`_psi_update`; they also scale the curl on links along open edges (half a cell each).
     ``excess``: None, or B − H at time ``t`` as a padded plane (ghosts zero across open edges, the
-    wrapped values across periodic ones) to read instead of recomputing it at three plaquettes."""
+    wrapped values across periodic ones) to read instead of recomputing it at three plaquettes.
+    ``trig``: how link factors computed here are evaluated (:func:`_link_planes`)."""
     r, i, ax, ay = fields[0], fields[1], fields[2], fields[3]
     if links is None:
-        links = Links(*_link_planes(ax, ay))
+        links = Links(*_link_planes(ax, ay, trig))
     if excess is None:
         h_applied = model.field(t)
         b_c = _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, 0, 0)
@@ -650,9 +657,9 @@ def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links:
     return jnp.stack([nr, ni, nax, nay])
 
 
-@functools.partial(jax.jit, static_argnames=("periodic", "row_blocks", "carry"), donate_argnums=(0,))
+@functools.partial(jax.jit, static_argnames=("periodic", "row_blocks", "carry", "trig"), donate_argnums=(0,))
 def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_steps, periodic=(False, False),
-               scales=None, row_blocks=None, carry=None):
+               scales=None, row_blocks=None, carry=None, trig="polynomial"):
     """``n_steps`` Euler steps of ψ and A (σ ∂t A = J_s − κ²∇×(∇×A − H(t))) in one compiled call; ``fields`` donated.
 
     The same step as :func:`gl.tdgl.euler_step` with A evolving, to round-off: link variables and
@@ -674,9 +681,12 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
         carry: static; what each step writes once into a carried buffer and its neighbours read:
             "none", "links" (the four link-factor planes) or "links+excess" (and B − H); None chooses
             (:func:`_full_carry`).
+        trig: static; the link variables' sine and cosine (:data:`TRIG_CHOICES`): "polynomial"
+            (:func:`sincos`; XLA's CPU sine and cosine cost more than the rest of the step) or "library"
+            (the backend's own, an option for accelerators: benchmarks/gpu_variants.py times both).
 
     Raises:
-        ValueError: for another ``carry``.
+        ValueError: for another ``carry`` or ``trig``.
     """
     cpu = jax.default_backend() == "cpu"
     # on a CPU, two row blocks: the step's arithmetic then runs on every core (1.7x at 512²-2048², section 13)
@@ -685,8 +695,10 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
     carry = _full_carry((fields.shape[1] - 2) * (fields.shape[2] - 2)) if carry is None else carry
     if carry not in ("none", "links", "links+excess"):
         raise ValueError(f"parameter 'carry' = {carry!r}: allowed 'none', 'links', 'links+excess' or None")
+    if trig not in TRIG_CHOICES:
+        raise ValueError(f"parameter 'trig' = {trig!r}: allowed {', '.join(map(repr, TRIG_CHOICES))}")
     if carry == "none":
-        step = lambda f, k: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt, scales=scales)
+        step = lambda f, k: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt, scales=scales, trig=trig)
         return _two_step_loop(step, fields, n_steps, periodic, row_blocks=row_blocks)
     excess = carry == "links+excess"
 
@@ -695,14 +707,14 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
                           aux[4] if excess else None)
 
     def refresh(f, k):
-        planes = _link_planes(f[2, 1:-1, 1:-1], f[3, 1:-1, 1:-1])
+        planes = _link_planes(f[2, 1:-1, 1:-1], f[3, 1:-1, 1:-1], trig)
         if not excess:
             return planes
         b = _field_excess_at(f[2], f[3], plaquette, model.field(t0 + k * dt), hx, hy, 0, 0)
         return jnp.concatenate([planes, b[None]])
 
     # ghosts: the links' of a = 0 and B − H = 0 across open edges (the interior is refreshed before each step)
-    aux0 = _link_planes(fields[2], fields[3])
+    aux0 = _link_planes(fields[2], fields[3], trig)
     if excess:
         aux0 = jnp.concatenate([aux0, jnp.zeros_like(fields[:1])])
     return _two_step_loop(step, fields, n_steps, periodic, row_blocks=row_blocks, carried=(aux0, refresh))

@@ -50,20 +50,23 @@ def test_fast_step_equals_reference(periodic, gauge, vector_potential):
     assert _max(fast.ax, ref.ax) < 1e-13 and _max(fast.ay, ref.ay) < 1e-13
 
 
-@pytest.mark.parametrize("carry", ["none", "links+excess"])
+@pytest.mark.parametrize("carry, trig", [("none", "polynomial"), ("links+excess", "polynomial"),
+                                         ("none", "library"), ("links", "library")])
 @pytest.mark.parametrize("periodic, gauge", CASES)
-def test_full_a_step_carry_choices_equal_reference(periodic, gauge, carry, monkeypatch):
+def test_full_a_step_carry_choices_equal_reference(periodic, gauge, carry, trig, monkeypatch):
     """The full-A step on a CPU up to gl.kernel.LINK_BUFFER_MAX_SITES nodes reads its link factors from a
     carried buffer; above, it recomputes them where it uses them ("none"), and off a CPU it carries
-    B − H too ("links+excess", refreshed at each step's time). Both paths (forced here on a small grid
-    by the kernel's static ``carry``, under a field ramp H(t) where the box is open) are the same Euler step: equal to
-    the reference loop to 1e-13 after 37 steps."""
+    B − H too ("links+excess", refreshed at each step's time); the link factors' sine and cosine are the
+    polynomial gl.kernel.sincos or the backend's own (``trig`` "library", an option for accelerators).
+    Each path (forced here on a small grid by the kernel's static ``carry`` and ``trig``, under a field
+    ramp H(t) where the box is open) is the same Euler step: equal to the reference loop to 1e-13 after
+    37 steps."""
     import gl.kernel as kernel
 
     grid, lat, H, s0 = _setup(periodic, gauge, seed=2)
     field = H if all(periodic) else [(0.0, H), (0.1, 1.5 * H)]     # a torus keeps its flux quanta
     model = make_model(2.0, field, vector_potential=BULK, gauge=gauge)
-    monkeypatch.setattr(kernel, "full_steps", functools.partial(kernel.full_steps, carry=carry))   # static: own trace
+    monkeypatch.setattr(kernel, "full_steps", functools.partial(kernel.full_steps, carry=carry, trig=trig))  # own trace
     fast = kernel.run_full(s0, model, lat, 0.005, 37)
     ref = reference_steps(s0, model, lat, 0.005, 37)
     assert _max(ref.ax, s0.ax) > 0.01                                 # A really evolved
