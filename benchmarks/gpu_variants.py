@@ -10,7 +10,8 @@ choice on whatever device JAX sees, through the kernels' static arguments:
   ``"complex"`` (ψ as one complex buffer: on a GPU both parts of a node in one thread, the GPU's
   choice) and both on aligned rows (each row's interior on a 64/128-byte boundary; the CPU's choice
   for in-cache grids is ``"planes_aligned"``); on a GPU also ``"pallas"`` (the planes stepped by the
-  Pallas/Triton kernel of ``gl.pallas_frozen``) at each block of :data:`PALLAS_BLOCKS`;
+  Pallas/Triton kernel of ``gl.pallas_frozen``) at each block of :data:`PALLAS_BLOCKS` and
+  ``"pallas_aligned"`` at :data:`PALLAS_ALIGNED_BLOCKS`;
 * full A: ``carry="none"`` (link factors and B − H recomputed where used), ``"links"`` (the link
   factors written once per step into a carried buffer) and ``"links+excess"`` (B − H too), each with
   ``trig="polynomial"`` (``gl.kernel.sincos``) and ``"library"`` (the device's sine and cosine);
@@ -75,19 +76,22 @@ def _laplacian_buffer(field, aligned):
 
 #: (rows, columns) of nodes per program at which the "pallas" layout is timed on a GPU
 PALLAS_BLOCKS = ((16, 128), (8, 128), (32, 64), (8, 256), (4, 256), (32, 128))
+#: and the "pallas_aligned" layout
+PALLAS_ALIGNED_BLOCKS = ((16, 128), (8, 256))
 
 
-def frozen_variants(pallas_blocks=PALLAS_BLOCKS):
-    """name → steps(field, args, n): the frozen-A layouts (the library's frozen_steps); the "pallas"
-    layout at each of ``pallas_blocks`` (none off a GPU, where Pallas only interprets)."""
+def frozen_variants():
+    """name → steps(field, args, n): the frozen-A layouts (the library's frozen_steps); the Pallas ones at
+    each of their blocks, on a GPU only (elsewhere Pallas only interprets)."""
     from gl import kernel
 
     def lay(layout, block=None):
         return lambda f, a, n: kernel.frozen_steps(f, a["site"], a["eps"], a["links"], None, a["model"], a["h"],
                                                    a["h"], a["t0"], a["dt"], n, layout=layout, block=block)
-    out = {f"layout={name}": lay(name) for name in kernel.FROZEN_LAYOUTS if name != "pallas"}
+    out = {f"layout={name}": lay(name) for name in kernel.FROZEN_LAYOUTS if not name.startswith("pallas")}
     if jax.default_backend() == "gpu":
-        out |= {f"layout=pallas {b[0]}x{b[1]}": lay("pallas", b) for b in pallas_blocks}
+        for name, blocks in (("pallas", PALLAS_BLOCKS), ("pallas_aligned", PALLAS_ALIGNED_BLOCKS)):
+            out |= {f"layout={name} {b[0]}x{b[1]}": lay(name, b) for b in blocks}
     return out
 
 

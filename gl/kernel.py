@@ -356,7 +356,8 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
             (see below), or either with "_aligned" (each row's interior from column
             :data:`ALIGNED_COLUMN` of rows padded to a multiple of :data:`ALIGNED_PITCH` nodes), or
             "pallas" (the planes stepped by the Pallas kernel of :mod:`gl.pallas_frozen`: Triton on a
-            GPU, its interpreter elsewhere, for tests); None chooses (:func:`_frozen_layout`).
+            GPU, its interpreter elsewhere, for tests), also with "_aligned"; None chooses
+            (:func:`_frozen_layout`).
         block: static; the "pallas" layout's (rows, columns) of nodes per program (default
             :data:`gl.pallas_frozen.DEFAULT_BLOCK`); ignored by the other layouts.
         t_links: the time [t0] at which ``links`` hold A under a changing field (default ``t0``);
@@ -384,20 +385,6 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
         layout = "planes" if in_place is False else _frozen_layout(field.size * field.dtype.itemsize)
     if layout not in FROZEN_LAYOUTS:
         raise ValueError(f"parameter 'layout' = {layout!r}: allowed {', '.join(map(repr, FROZEN_LAYOUTS))} or None")
-    if layout == "pallas":
-        from .pallas_frozen import step_into
-
-        def pallas_step(scratch, f, k):
-            t = t0 + k * dt
-            ln = links if unit is None else _driven_links(links, unit, model.field(t) - h_ref)
-            if jnp.ndim(eps) == 0:
-                e, factor = _condensation_at(eps, model, t), 1.0
-            else:   # the map is read per node in the kernel, times the thermal factor
-                e, factor = eps, (1.0 if model.temperature.is_constant else model.thermal_factor(t))
-            new = step_into(scratch, f, site, e, factor, ln, hx, hy, dt, model, scales, block)
-            return _refresh_ghosts(new, periodic, f.shape[2] - 2)
-
-        return _two_step_loop(None, field, n_steps, periodic, step_into=pallas_step)
     if layout != "planes":
         complex_buffer, aligned = layout.startswith("complex"), layout.endswith("_aligned")
         ny = field.shape[2] - 2
@@ -412,7 +399,22 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
                 return jax.lax.complex(*update(w[0].real, w[0].imag, k))[None]
             return jnp.stack(update(w[0], w[1], k))
 
-        out = window(_two_step_loop(step, buffer, n_steps, periodic, col0=col0))
+        def pallas_step(scratch, f, k):
+            from .pallas_frozen import step_into
+
+            t = t0 + k * dt
+            ln = links if unit is None else _driven_links(links, unit, model.field(t) - h_ref)
+            if jnp.ndim(eps) == 0:
+                e, factor = _condensation_at(eps, model, t), 1.0
+            else:   # the map is read per node in the kernel, times the thermal factor
+                e, factor = eps, (1.0 if model.temperature.is_constant else model.thermal_factor(t))
+            new = step_into(scratch, f, site, e, factor, ln, hx, hy, dt, model, scales, block, col0=col0)
+            return _refresh_ghosts(new, periodic, ny, col0)
+
+        if layout.startswith("pallas"):
+            out = window(_two_step_loop(None, buffer, n_steps, periodic, step_into=pallas_step))
+        else:
+            out = window(_two_step_loop(step, buffer, n_steps, periodic, col0=col0))
         return jnp.stack([out[0].real, out[0].imag]) if complex_buffer else out
     if in_place is None:   # large float64 grids on a CPU: the padded write, which XLA spreads over two threads
         in_place = not (jax.default_backend() == "cpu" and field.dtype == jnp.float64
@@ -421,7 +423,7 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
 
 
 #: the ways :func:`frozen_steps` can hold ψ in its loop (its static ``layout``)
-FROZEN_LAYOUTS = ("planes", "planes_aligned", "complex", "complex_aligned", "pallas")
+FROZEN_LAYOUTS = ("planes", "planes_aligned", "complex", "complex_aligned", "pallas", "pallas_aligned")
 #: the "_aligned" layouts of :func:`frozen_steps`: ψ's interior starts at this column of rows padded to a
 #: multiple of ALIGNED_PITCH nodes, so each row's interior starts on a 64-byte (float32 planes) or
 #: 128-byte (complex64) boundary

@@ -76,9 +76,10 @@ class _Block:
         return _load(self.ref, self.index, starts, sizes, self.shape, self.scale)
 
 
-def _kernel(*refs, block, has_links, eps_map, has_scales, generalized, nx, ny):
+def _kernel(*refs, block, has_links, eps_map, has_scales, generalized, nx, ny, col0):
     """One program: the new ψ on its block of interior nodes, stored into the output (the aliased
-    scratch buffer). ``refs``: current state, site mask, scalars (hx, hy, dt, u, γ, ε or its factor),
+    scratch buffer; in both state buffers the interior starts at column ``col0``, in the other arrays
+    at column 1). ``refs``: current state, site mask, scalars (hx, hy, dt, u, γ, ε or its factor),
     the present link arrays (x_re, x_im[, y_re, y_im]), the ε map if any, the two scales if any, the
     scratch buffer (unused: aliased to the output), the output."""
     from gl.kernel import Links, _psi_update
@@ -87,6 +88,7 @@ def _kernel(*refs, block, has_links, eps_map, has_scales, generalized, nx, ny):
     it = iter(refs)
     current, site, scalars = next(it), next(it), next(it)
     origin = (1 + pl.program_id(0) * block[0], 1 + pl.program_id(1) * block[1])
+    state_origin = (origin[0], origin[1] - 1 + col0)
     view = functools.partial(_Block, origin=origin, block=block)
     hx, hy, dt, u, gamma, e = (scalars[k] for k in range(6))
     x_re, x_im = view(next(it)), view(next(it))
@@ -100,24 +102,26 @@ def _kernel(*refs, block, has_links, eps_map, has_scales, generalized, nx, ny):
     next(it)                                                          # the scratch buffer, aliased to out
     out = next(it)
     coefficients = types.SimpleNamespace(u=u, gamma=gamma, generalized=generalized)
-    new_r, new_i = _psi_update(view(current, index=(0,)), view(current, index=(1,)), view(site),
+    state = functools.partial(_Block, current, origin=state_origin, block=block)
+    new_r, new_i = _psi_update(state(index=(0,)), state(index=(1,)), view(site),
                                eps, Links(x_re, x_im, y_re, y_im), hx, hy, dt, coefficients, scales)
     rows = origin[0] + jnp.arange(block[0])[:, None]
     cols = origin[1] + jnp.arange(block[1])[None, :]
     inside = (rows <= nx) & (cols <= ny)
     for part, value in enumerate((new_r, new_i)):
-        where = (jnp.int32(part), pl.ds(origin[0], block[0]), pl.ds(origin[1], block[1]))
+        where = (jnp.int32(part), pl.ds(state_origin[0], block[0]), pl.ds(state_origin[1], block[1]))
         plgpu.store(out.at[where], value.astype(out.dtype), mask=inside)
 
 
 def step_into(scratch, current, site, eps, eps_factor, links, hx, hy, dt, model, scales=None, block=None,
-              interpret=None):
+              interpret=None, col0=1):
     """``scratch`` with its interior replaced by ψ after one frozen-A Euler step from ``current``.
 
     Args:
-        scratch, current: (2, nx+2, ny+2) real, Re ψ and Im ψ with a ghost layer (gl.kernel's planes);
-            ``scratch`` is donated to the result (its ghosts are kept: zero across open edges).
-        site: (nx+2, ny+2) padded site mask.
+        scratch, current: (2, nx+2, ny+2) real, Re ψ and Im ψ with a ghost layer (gl.kernel's planes),
+            or on rows of any pitch ≥ ny + col0 + 1 with the interior from column ``col0`` (gl.kernel's
+            aligned rows); ``scratch`` is donated to the result (its ghosts are kept: zero across open edges).
+        site: (nx+2, ny+2) padded site mask (its interior from column 1, as every array but the state).
         eps: ε at this step as a scalar, or an ε(r) map (nx+2, ny+2) that ``eps_factor`` (a scalar: the
             thermal factor, or 1) multiplies; ``eps_factor`` is ignored for a scalar ``eps``.
         links: :class:`gl.kernel.Links` at this step (compact rows/columns or full arrays).
@@ -125,9 +129,10 @@ def step_into(scratch, current, site, eps, eps_factor, links, hx, hy, dt, model,
         scales: None, or the half edge cells' (1/w_x (nx, 1), 1/w_y (1, ny)).
         block: (BM, BN) interior nodes per program, powers of two (default :data:`DEFAULT_BLOCK`).
         interpret: run in Pallas' interpreter (default: off a GPU).
+        col0: the state buffers' first interior column.
 
     Returns:
-        The new (2, nx+2, ny+2) state, in ``scratch``'s buffer; periodic ghosts are not refreshed.
+        The new state (``scratch``'s shape), in ``scratch``'s buffer; periodic ghosts are not refreshed.
 
     Raises:
         ValueError: if a block side is not a power of two.
@@ -138,7 +143,7 @@ def step_into(scratch, current, site, eps, eps_factor, links, hx, hy, dt, model,
     if interpret is None:
         interpret = jax.default_backend() != "gpu"
     real = current.dtype
-    nx, ny = current.shape[1] - 2, current.shape[2] - 2
+    nx, ny = site.shape[0] - 2, site.shape[1] - 2
     eps_map = jnp.ndim(eps) > 0
     scalars = jnp.stack([jnp.asarray(v, real) for v in
                          (hx, hy, dt, model.u, model.gamma, eps_factor if eps_map else eps, 0.0, 0.0)])
@@ -148,7 +153,8 @@ def step_into(scratch, current, site, eps, eps_factor, links, hx, hy, dt, model,
     inputs += [jnp.asarray(s, real) for s in scales] if scales is not None else []
     inputs.append(scratch)
     kernel = functools.partial(_kernel, block=block, has_links=(True, links.y_re is not None), eps_map=eps_map,
-                               has_scales=scales is not None, generalized=bool(model.generalized), nx=nx, ny=ny)
+                               has_scales=scales is not None, generalized=bool(model.generalized), nx=nx, ny=ny,
+                               col0=col0)
     params = {}
     if not interpret:
         from jax.experimental.pallas import triton as plgpu

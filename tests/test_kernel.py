@@ -93,7 +93,7 @@ def test_frozen_a_padded_write_equals_reference(periodic, gauge, vector_potentia
 
 @pytest.mark.parametrize("layout, vector_potential", [("planes", UNIFORM), ("complex", FROZEN), ("complex", UNIFORM),
                                                       ("complex_aligned", UNIFORM), ("planes_aligned", FROZEN),
-                                                      ("pallas", UNIFORM), ("pallas", FROZEN)])
+                                                      ("pallas", UNIFORM), ("pallas", FROZEN), ("pallas_aligned", FROZEN)])
 @pytest.mark.parametrize("periodic, gauge", CASES)
 def test_frozen_a_layouts_equal_reference(periodic, gauge, layout, vector_potential, monkeypatch):
     """The frozen-A step's layouts (gl.kernel.FROZEN_LAYOUTS): on a CPU plain planes for large grids and
@@ -191,8 +191,8 @@ def test_pallas_blocks_equal_reference(periodic, gauge, block, monkeypatch):
     assert _max(fast.psi, ref.psi) < 1e-13
 
 
-@pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64])
-def test_pallas_step_lowers_to_triton_for_a_gpu(dtype, monkeypatch):
+@pytest.mark.parametrize("layout, dtype", [("pallas", jnp.float32), ("pallas_aligned", jnp.float64)])
+def test_pallas_step_lowers_to_triton_for_a_gpu(layout, dtype, monkeypatch):
     """What a GPU runs of the Pallas step is not interpreted but lowered to Triton; this machine has no GPU,
     so the frozen-A loop with every input form (an arbitrary frozen A: full link arrays; ε(r); H(t); T(t);
     γ; half edge cells) is exported for CUDA (jax.export, which lowers without a device): one Triton kernel
@@ -212,7 +212,7 @@ def test_pallas_step_lowers_to_triton_for_a_gpu(dtype, monkeypatch):
                        reference_temperature=0.1, vector_potential=FROZEN, gauge="symmetric", dtype=dtype)
     field, args, _ = kernel._frozen_inputs(s0, model, lat, 0.002, 0.0, None)
     monkeypatch.setattr(pallas_frozen, "step_into", functools.partial(pallas_frozen.step_into, interpret=False))
-    steps = jax.jit(functools.partial(kernel.frozen_steps.__wrapped__, n_steps=5, layout="pallas"))  # a fresh trace
+    steps = jax.jit(functools.partial(kernel.frozen_steps.__wrapped__, n_steps=5, layout=layout))  # a fresh trace
     triton = "__gpu$xla.gpu.triton"
     exported = export.export(steps, platforms=["cuda"], disabled_checks=[export.DisabledSafetyCheck.custom_call(triton)])
     text = exported(field, **args).mlir_module()
