@@ -75,9 +75,9 @@ def _laplacian_buffer(field, aligned):
 
 
 #: (rows, columns) of nodes per program at which the "pallas" layout is timed on a GPU
-PALLAS_BLOCKS = ((16, 128), (8, 128), (32, 64), (8, 256), (4, 256), (32, 128))
+PALLAS_BLOCKS = ((8, 128), (4, 256), (16, 64), (16, 128), (32, 64), (8, 256))
 #: and the "pallas_aligned" layout
-PALLAS_ALIGNED_BLOCKS = ((16, 128), (8, 256))
+PALLAS_ALIGNED_BLOCKS = ((8, 128), (16, 128))
 
 
 def frozen_variants():

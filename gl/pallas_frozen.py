@@ -29,9 +29,10 @@ import jax.numpy as jnp
 from jax.experimental import pallas as pl
 
 #: (rows, columns) of interior nodes per program (powers of two, as Triton requires)
-DEFAULT_BLOCK = (16, 128)
-#: warps per program on a GPU
-NUM_WARPS = 4
+DEFAULT_BLOCK = (8, 128)
+#: nodes per GPU thread: a program of BM·BN nodes runs on BM·BN / (32·NODES_PER_THREAD) warps (4 to 16), so
+#: that the step's ~20 live values a node stay in registers
+NODES_PER_THREAD = 8
 
 _SHIFT = {(1, -1): 0, (2, None): 1, (None, -2): -1}   # gl.kernel's _C, _XP/_YP, _XM/_YM along one axis
 
@@ -158,7 +159,8 @@ def step_into(scratch, current, site, eps, eps_factor, links, hx, hy, dt, model,
     params = {}
     if not interpret:
         from jax.experimental.pallas import triton as plgpu
-        params = dict(compiler_params=plgpu.CompilerParams(num_warps=NUM_WARPS))
+        warps = min(16, max(4, block[0] * block[1] // (32 * NODES_PER_THREAD)))
+        params = dict(compiler_params=plgpu.CompilerParams(num_warps=warps))
     call = pl.pallas_call(kernel, out_shape=jax.ShapeDtypeStruct(scratch.shape, scratch.dtype),
                           grid=(pl.cdiv(nx, block[0]), pl.cdiv(ny, block[1])),
                           input_output_aliases={len(inputs) - 1: 0}, interpret=interpret, **params)

@@ -196,7 +196,7 @@ def test_pallas_step_lowers_to_triton_for_a_gpu(layout, dtype, monkeypatch):
     """What a GPU runs of the Pallas step is not interpreted but lowered to Triton; this machine has no GPU,
     so the frozen-A loop with every input form (an arbitrary frozen A: full link arrays; ε(r); H(t); T(t);
     γ; half edge cells) is exported for CUDA (jax.export, which lowers without a device): one Triton kernel
-    per step of the two-step loop and the tail, with a grid of ⌈40/16⌉ × ⌈32/128⌉ programs. (A check that
+    per step of the two-step loop and the tail, with a grid of ⌈40/8⌉ × ⌈32/128⌉ programs of 4 warps. (A check that
     the GPU path builds; its numbers are checked on a GPU by benchmarks/gpu.sh.)"""
     import re
 
@@ -217,7 +217,8 @@ def test_pallas_step_lowers_to_triton_for_a_gpu(layout, dtype, monkeypatch):
     exported = export.export(steps, platforms=["cuda"], disabled_checks=[export.DisabledSafetyCheck.custom_call(triton)])
     text = exported(field, **args).mlir_module()
     assert text.count("@" + triton) == 3
-    assert set(re.findall(r"grid_x = (\d+) : i32, grid_y = (\d+) : i32", text)) == {("3", "1")}
+    assert set(re.findall(r"grid_x = (\d+) : i32, grid_y = (\d+) : i32", text)) == {("5", "1")}
+    assert set(re.findall(r"num_warps = (\d+) : i32", text)) == {"4"}
 
 
 def test_pallas_block_must_be_powers_of_two():
