@@ -17,16 +17,17 @@
 #    interleaved. The compiled HLO of both kernels at 8192² complex64 is kept (gpu_hlo.txt) to read
 #    the kernels' fusions offline.
 #    Then every variant of the kernels at 8192² (benchmarks/gpu_variants.py; complex64, then complex128
-#    as time allows): the frozen-A layouts, the Pallas kernel (gl.pallas_frozen) at several block shapes
-#    among them, and the full-A carried buffers with the polynomial and the device's sine and cosine.
+#    as time allows): the frozen-A layouts, the Pallas kernel (gl.pallas_steps) at several block shapes
+#    among them; the full-A carried buffers and its Pallas kernel, with the polynomial and the device's
+#    sine and cosine.
 # 4. Batch against sequential on the device (benchmarks/batch.py: 64 points at 64² and 256²).
 # It prints the device name, the test summaries and the table, and keeps everything in $OUT when that
 # is set (a remote runner that returns the files of one folder), else in benchmarks/: gpu_log.txt,
 # gpu_tests_kernels.xml, gpu_tests_physics.xml, gpu_sharded.json, throughput_gpu.json, gpu_hlo.txt,
 # gpu_variants.json, batch_gpu.json. The stages run most important first (kernel tests, table, variants,
-# sharded run, the other tests, batch), each with its own timeout (120, 120, 100, 45, 130, 45 s; a stage
+# sharded run, the other tests, batch), each with its own timeout (150, 120, 90, 45, 130, 30 s; a stage
 # stopped at its limit still reports and writes what ran), and a failing stage does not stop the next:
-# 9.3 minutes at most even if every stage times out (inside a 10-minute device call), plus an install
+# 9.4 minutes at most even if every stage times out (inside a 10-minute device call), plus an install
 # where one is needed (~2 min).
 # On the CPU these tests take 2 min; on an NVIDIA H200 with its own JAX 0.11.2 the whole script took
 # 252 s and 294 s before the layouts stage was added (2026-12-04, benchmarks/RESULTS.md section 14). It
@@ -89,7 +90,7 @@ stage "the fast kernels against the reference loop, on the device"
 if [ "$rehearse" = 1 ]; then
     tests kernels 120 -k "reference and not padded" tests/test_kernel.py
 else
-    tests kernels 120 tests/test_kernel.py
+    tests kernels 150 tests/test_kernel.py
 fi
 
 stage "throughput"
@@ -119,8 +120,8 @@ PY
 
 stage "the kernels' layouts, carried buffers and sine/cosine, the Pallas kernel's blocks, on the device"
 if [ "$rehearse" = 1 ]; then vsizes=(256); vupdates=2e8; else vsizes=(8192); vupdates=4e9; fi
-timeout 100 $PY benchmarks/gpu_variants.py --sizes "${vsizes[@]}" --site-updates "$vupdates" \
-    --dtypes float32 float64 --out "$out/gpu_variants.json" || echo "gpu.sh: VARIANTS FAILED (or stopped at 100 s)"
+timeout 90 $PY benchmarks/gpu_variants.py --sizes "${vsizes[@]}" --site-updates "$vupdates" \
+    --dtypes float32 float64 --out "$out/gpu_variants.json" || echo "gpu.sh: VARIANTS FAILED (or stopped at 90 s)"
 
 stage "a sharded run on every device (against one device)"
 if timeout 45 env PYTHONPATH="$PWD:$PWD/tests${PYTHONPATH:+:$PYTHONPATH}" $PY tests/multidevice_check.py \
@@ -147,8 +148,8 @@ fi
 
 stage "batch against sequential, on the device"
 if [ "$rehearse" = 1 ]; then bsizes=(32); else bsizes=(64 256); fi
-timeout 45 $PY benchmarks/batch.py --sizes "${bsizes[@]}" --repeats 5 --out "$out/batch_gpu.json" \
-    || echo "gpu.sh: BATCH FAILED (or timed out at 45 s)"
+timeout 30 $PY benchmarks/batch.py --sizes "${bsizes[@]}" --repeats 5 --out "$out/batch_gpu.json" \
+    || echo "gpu.sh: BATCH FAILED (or timed out at 30 s)"
 
 stage "done"
 echo "gpu.sh: $(( $(date +%s) - start )) s in all; files in $out"

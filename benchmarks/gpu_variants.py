@@ -10,11 +10,12 @@ choice on whatever device JAX sees, through the kernels' static arguments:
   ``"complex"`` (ψ as one complex buffer: on a GPU both parts of a node in one thread, the GPU's
   choice) and both on aligned rows (each row's interior on a 64/128-byte boundary; the CPU's choice
   for in-cache grids is ``"planes_aligned"``); on a GPU also ``"pallas"`` (the planes stepped by the
-  Pallas/Triton kernel of ``gl.pallas_frozen``) at each block of :data:`PALLAS_BLOCKS` and
+  Pallas/Triton kernel of ``gl.pallas_steps``) at each block of :data:`PALLAS_BLOCKS` and
   ``"pallas_aligned"`` at :data:`PALLAS_ALIGNED_BLOCKS`;
 * full A: ``carry="none"`` (link factors and B − H recomputed where used), ``"links"`` (the link
   factors written once per step into a carried buffer) and ``"links+excess"`` (B − H too), each with
-  ``trig="polynomial"`` (``gl.kernel.sincos``) and ``"library"`` (the device's sine and cosine);
+  ``trig="polynomial"`` (``gl.kernel.sincos``) and ``"library"`` (the device's sine and cosine); on a GPU
+  also the Pallas kernel of ``gl.pallas_steps`` (``layout="pallas"``) at :data:`FULL_PALLAS_BLOCKS`, with either;
 * references: the copy bandwidth (x ← 1.0001 x over 1 GiB, 16 times in one call) and a bare complex
   5-point Laplacian step in the same two-step loop, with the interior at column 1 (the kernels'
   ghost layer) and at column 16 of rows padded to a multiple of 32 nodes (aligned rows): what XLA
@@ -95,15 +96,25 @@ def frozen_variants():
     return out
 
 
+#: blocks at which the full-A step's "pallas" layout is timed on a GPU (each with both sines and cosines)
+FULL_PALLAS_BLOCKS = ((8, 128), (16, 64))
+
+
 def full_variants():
     """name → steps(fields, args, n): the full-A carried buffers, each with the polynomial and the device's
-    sine and cosine (the library's full_steps, static ``carry`` and ``trig``)."""
+    sine and cosine (the library's full_steps, static ``carry`` and ``trig``); on a GPU also the Pallas
+    kernel (``layout="pallas"``) at :data:`FULL_PALLAS_BLOCKS`."""
     from gl import kernel
 
-    def carry(what, trig):
+    def variant(trig, **static):
         return lambda f, a, n: kernel.full_steps(f, a["site"], a["plaquette"], a["eps"], a["model"], a["h"], a["h"],
-                                                 a["t0"], a["dt"], n, carry=what, trig=trig)
-    return {f"carry={c} trig={t}": carry(c, t) for c in ("none", "links", "links+excess") for t in kernel.TRIG_CHOICES}
+                                                 a["t0"], a["dt"], n, trig=trig, **static)
+    out = {f"carry={c} trig={t}": variant(t, carry=c) for c in ("none", "links", "links+excess")
+           for t in kernel.TRIG_CHOICES}
+    if jax.default_backend() == "gpu":
+        out |= {f"pallas {b[0]}x{b[1]} trig={t}": variant(t, layout="pallas", block=b) for b in FULL_PALLAS_BLOCKS
+                for t in kernel.TRIG_CHOICES}
+    return out
 
 
 def _write(path, record):

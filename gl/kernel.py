@@ -307,7 +307,7 @@ def sincos(a):
     f64 = jnp.dtype(a.dtype) == jnp.float64
     terms, doublings = (8, 2) if f64 else (7, 1)
     c1, c2, c3 = _two_pi_parts(np.float64 if f64 else np.float32)
-    k = jnp.round(a * (0.5 / np.pi))
+    k = jnp.floor(a * (0.5 / np.pi) + 0.5)     # the nearest integer (floor, not round: Pallas' Triton has no round)
     r = ((a - k * c1) - k * c2) - k * c3
     x = r * 0.5 ** doublings
     x2 = x * x
@@ -355,11 +355,11 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
         layout: static; how ψ is held in the loop (:data:`FROZEN_LAYOUTS`): "planes", "complex"
             (see below), or either with "_aligned" (each row's interior from column
             :data:`ALIGNED_COLUMN` of rows padded to a multiple of :data:`ALIGNED_PITCH` nodes), or
-            "pallas" (the planes stepped by the Pallas kernel of :mod:`gl.pallas_frozen`: Triton on a
+            "pallas" (the planes stepped by the Pallas kernel of :mod:`gl.pallas_steps`: Triton on a
             GPU, its interpreter elsewhere, for tests), also with "_aligned"; None chooses
             (:func:`_frozen_layout`).
         block: static; the "pallas" layout's (rows, columns) of nodes per program (default
-            :data:`gl.pallas_frozen.DEFAULT_BLOCK`); ignored by the other layouts.
+            :data:`gl.pallas_steps.DEFAULT_BLOCK`); ignored by the other layouts.
         t_links: the time [t0] at which ``links`` hold A under a changing field (default ``t0``);
             a later call continuing from the same links passes the first call's ``t0`` here.
 
@@ -400,7 +400,7 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
             return jnp.stack(update(w[0], w[1], k))
 
         def pallas_step(scratch, f, k):
-            from .pallas_frozen import step_into
+            from .pallas_steps import frozen_step_into
 
             t = t0 + k * dt
             ln = links if unit is None else _driven_links(links, unit, model.field(t) - h_ref)
@@ -408,7 +408,7 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
                 e, factor = _condensation_at(eps, model, t), 1.0
             else:   # the map is read per node in the kernel, times the thermal factor
                 e, factor = eps, (1.0 if model.temperature.is_constant else model.thermal_factor(t))
-            new = step_into(scratch, f, site, e, factor, ln, hx, hy, dt, model, scales, block, col0=col0)
+            new = frozen_step_into(scratch, f, site, e, factor, ln, hx, hy, dt, model, scales, block, col0=col0)
             return _refresh_ghosts(new, periodic, ny, col0)
 
         if layout.startswith("pallas"):
@@ -594,7 +594,7 @@ def _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, di, dj):
     from the padded link phases: the compact flux a_x + a_y(→x) − a_x(→y) − a_y wrapped into
     (−π, π] as :func:`gl.gauge.plaquette_flux`, zero outside the box (:func:`gl.boundary.field_excess`)."""
     flux = (_shifted(ax, di, dj) + _shifted(ay, di + 1, dj) - _shifted(ax, di, dj + 1) - _shifted(ay, di, dj))
-    flux = flux - 2.0 * np.pi * jnp.round(flux * (0.5 / np.pi))
+    flux = flux - 2.0 * np.pi * jnp.floor(flux * (0.5 / np.pi) + 0.5)   # wrapped as sincos reduces
     pl = _shifted(plaquette, di, dj)
     return field_excess(flux * (1.0 / (hx * hy)) * pl, h_applied, pl)
 
@@ -613,13 +613,22 @@ def _link_planes(ax, ay, trig="polynomial"):
     return jnp.stack([cx, -sx, cy, -sy])
 
 
+#: how :func:`full_steps` holds and steps its state (its static ``layout``)
+FULL_LAYOUTS = ("planes", "pallas")
 #: largest grid (nodes) for which the full-A step on a CPU keeps its link factors in a buffer
 LINK_BUFFER_MAX_SITES = 1024 * 1024
 
 
 def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links: Links | None = None, scales=None,
                excess=None, trig="polynomial"):
-    """New interior (4, nx, ny) of ψ and the link phases after one Euler step (A evolving) at time ``t``.
+    """New interior (4, nx, ny) of ψ and the link phases after one Euler step (A evolving) at time ``t``:
+    :func:`_full_step_parts` stacked."""
+    return jnp.stack(_full_step_parts(fields, site, plaquette, eps, model, hx, hy, t, dt, links, scales, excess, trig))
+
+
+def _full_step_parts(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links: Links | None = None,
+                     scales=None, excess=None, trig="polynomial"):
+    """(Re ψ, Im ψ, a_x, a_y) on the interior, (nx, ny) each, after one Euler step (A evolving) at time ``t``.
 
     ``links``: the padded link factors of ``fields``' a (from :func:`_link_planes`), or None to
     compute them here. Computed here they are evaluated again where each is used (XLA does so for
@@ -656,12 +665,13 @@ def _full_step(fields, site, plaquette, eps, model: Model, hx, hy, t, dt, links:
     k2 = model.kappa ** 2
     nax = ax[_C] + rate_a * hx * (jx - k2 * curl_x)
     nay = ay[_C] + rate_a * hy * (jy - k2 * curl_y)
-    return jnp.stack([nr, ni, nax, nay])
+    return nr, ni, nax, nay
 
 
-@functools.partial(jax.jit, static_argnames=("periodic", "row_blocks", "carry", "trig"), donate_argnums=(0,))
+@functools.partial(jax.jit, static_argnames=("periodic", "row_blocks", "carry", "trig", "layout", "block"),
+                   donate_argnums=(0,))
 def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_steps, periodic=(False, False),
-               scales=None, row_blocks=None, carry=None, trig="polynomial"):
+               scales=None, row_blocks=None, carry=None, trig="polynomial", layout="planes", block=None):
     """``n_steps`` Euler steps of ψ and A (σ ∂t A = J_s − κ²∇×(∇×A − H(t))) in one compiled call; ``fields`` donated.
 
     The same step as :func:`gl.tdgl.euler_step` with A evolving, to round-off: link variables and
@@ -686,9 +696,14 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
         trig: static; the link variables' sine and cosine (:data:`TRIG_CHOICES`): "polynomial"
             (:func:`sincos`; XLA's CPU sine and cosine cost more than the rest of the step) or "library"
             (the backend's own, an option for accelerators: benchmarks/gpu_variants.py times both).
+        layout: static; "planes" (the step in XLA) or "pallas" (the Pallas kernel of
+            :func:`gl.pallas_steps.full_step_into`: Triton on a GPU, its interpreter elsewhere, for tests;
+            it evaluates the link factors and B − H where used, so ``carry`` and ``row_blocks`` are ignored).
+        block: static; the "pallas" layout's (rows, columns) of nodes per program.
 
     Raises:
-        ValueError: for another ``carry`` or ``trig``.
+        ValueError: for another ``carry``, ``trig`` or ``layout``, or a ``block`` whose sides are not
+            powers of two.
     """
     cpu = jax.default_backend() == "cpu"
     # on a CPU, two row blocks: the step's arithmetic then runs on every core (1.7x at 512²-2048², section 13)
@@ -699,6 +714,22 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
         raise ValueError(f"parameter 'carry' = {carry!r}: allowed 'none', 'links', 'links+excess' or None")
     if trig not in TRIG_CHOICES:
         raise ValueError(f"parameter 'trig' = {trig!r}: allowed {', '.join(map(repr, TRIG_CHOICES))}")
+    if layout not in FULL_LAYOUTS:
+        raise ValueError(f"parameter 'layout' = {layout!r}: allowed {', '.join(map(repr, FULL_LAYOUTS))}")
+    if layout == "pallas":
+        from .pallas_steps import full_step_into
+
+        def pallas_step(scratch, f, k):
+            t = t0 + k * dt
+            if jnp.ndim(eps) == 0:
+                e, factor = _condensation_at(eps, model, t), 1.0
+            else:   # the map is read per node in the kernel, times the thermal factor
+                e, factor = eps, (1.0 if model.temperature.is_constant else model.thermal_factor(t))
+            new = full_step_into(scratch, f, site, plaquette, e, factor, model.field(t), t, hx, hy, dt, model, scales,
+                                 block, trig=trig)
+            return _refresh_ghosts(new, periodic, f.shape[2] - 2)
+
+        return _two_step_loop(None, fields, n_steps, periodic, step_into=pallas_step)
     if carry == "none":
         step = lambda f, k: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt, scales=scales, trig=trig)
         return _two_step_loop(step, fields, n_steps, periodic, row_blocks=row_blocks)

@@ -176,7 +176,7 @@ def test_polynomial_sincos_of_the_full_a_step(dtype, tol):
 @pytest.mark.parametrize("block", [(16, 8), (4, 64)])
 @pytest.mark.parametrize("periodic, gauge", [CASES[0], CASES[3]])
 def test_pallas_blocks_equal_reference(periodic, gauge, block, monkeypatch):
-    """The Pallas step (gl.pallas_frozen, interpreted off a GPU) gives each program a block of nodes. With
+    """The Pallas step (gl.pallas_steps, interpreted off a GPU) gives each program a block of nodes. With
     blocks that leave a part-filled block at the far edge of the 40×32 grid (16 × 8: 3 × 4 programs; 4 ×
     64: 10 × 1, the columns masked from 32 on), it is the same Euler step as the reference loop to 1e-13
     after 37 steps, in an open disk and on a torus (ghosts refreshed after each step)."""
@@ -191,17 +191,42 @@ def test_pallas_blocks_equal_reference(periodic, gauge, block, monkeypatch):
     assert _max(fast.psi, ref.psi) < 1e-13
 
 
-@pytest.mark.parametrize("layout, dtype", [("pallas", jnp.float32), ("pallas_aligned", jnp.float64)])
-def test_pallas_step_lowers_to_triton_for_a_gpu(layout, dtype, monkeypatch):
-    """What a GPU runs of the Pallas step is not interpreted but lowered to Triton; this machine has no GPU,
-    so the frozen-A loop with every input form (an arbitrary frozen A: full link arrays; ε(r); H(t); T(t);
-    γ; half edge cells) is exported for CUDA (jax.export, which lowers without a device): one Triton kernel
-    per step of the two-step loop and the tail, with a grid of ⌈40/8⌉ × ⌈32/128⌉ programs of 4 warps. (A check that
-    the GPU path builds; its numbers are checked on a GPU by benchmarks/gpu.sh.)"""
+@pytest.mark.parametrize("periodic, gauge, trig", [c + ("polynomial",) for c in CASES[:3]] + [c + ("library",) for c in CASES[3:]])
+def test_full_a_pallas_equals_reference(periodic, gauge, trig, monkeypatch):
+    """The step with A evolving as a Pallas kernel (gl.pallas_steps.full_step_into, interpreted off a GPU;
+    blocks of 16 × 8 nodes, so 3 × 4 programs with a part-filled last row of blocks), link factors and
+    B − H evaluated where used, with ε(r), H(t) (where the box is open), T(t) and γ = 2: the same Euler
+    step as the reference loop to 1e-13 after 37 steps, with either sine and cosine."""
+    import gl.kernel as kernel
+
+    grid, lat, H, s0 = _setup(periodic, gauge, seed=7)
+    field = H if all(periodic) else [(0.0, H), (0.1, 1.5 * H)]     # a torus keeps its flux quanta
+    eps = np.random.default_rng(2).uniform(-0.5, 1.0, grid.shape)
+    model = make_model(2.0, field, gamma=2.0, epsilon=eps, temperature=[(0.0, 0.2), (0.1, 0.05)],
+                       reference_temperature=0.1, vector_potential=BULK, gauge=gauge)
+    pallas = functools.partial(kernel.full_steps, layout="pallas", block=(16, 8), trig=trig)
+    monkeypatch.setattr(kernel, "full_steps", pallas)                                       # static: own trace
+    fast = kernel.run_full(s0, model, lat, 0.005, 37)
+    ref = reference_steps(s0, model, lat, 0.005, 37)
+    assert _max(ref.ax, s0.ax) > 0.01                                 # A really evolved
+    assert _max(fast.psi, ref.psi) < 1e-13
+    assert _max(fast.ax, ref.ax) < 1e-13 and _max(fast.ay, ref.ay) < 1e-13
+
+
+@pytest.mark.parametrize("kind, layout, dtype, trig", [("frozen", "pallas", jnp.float32, None),
+                                                      ("frozen", "pallas_aligned", jnp.float64, None),
+                                                      ("full", "pallas", jnp.float64, "polynomial"),
+                                                      ("full", "pallas", jnp.float32, "library")])
+def test_pallas_steps_lower_to_triton_for_a_gpu(kind, layout, dtype, trig, monkeypatch):
+    """What a GPU runs of the Pallas steps is not interpreted but lowered to Triton; this machine has no GPU,
+    so each loop with every input form (frozen: an arbitrary frozen A, i.e. full link arrays; both: ε(r), H(t),
+    T(t), γ, half edge cells) is exported for CUDA (jax.export, which lowers without a device): one Triton
+    kernel per step of the two-step loop and the tail, with a grid of ⌈40/8⌉ × ⌈32/128⌉ programs of 4 warps.
+    (A check that the GPU path builds; its numbers are checked on a GPU by benchmarks/gpu.sh.)"""
     import re
 
     import gl.kernel as kernel
-    import gl.pallas_frozen as pallas_frozen
+    import gl.pallas_steps as pallas_steps
     from jax import export
 
     grid, H = Grid(40, 32, 0.5, 0.6, edge_cells="half"), 0.3
@@ -209,13 +234,20 @@ def test_pallas_step_lowers_to_triton_for_a_gpu(layout, dtype, monkeypatch):
     s0 = random_state(lat, *applied_link_phases(grid, H, "symmetric", dtype=dtype), jax.random.PRNGKey(0), 0.5)
     eps = np.random.default_rng(1).uniform(-0.5, 1.0, grid.shape)
     model = make_model(2.0, [(0.0, H), (0.05, 1.4 * H)], gamma=3.0, epsilon=eps, temperature=[(0.0, 0.2), (0.1, 0.05)],
-                       reference_temperature=0.1, vector_potential=FROZEN, gauge="symmetric", dtype=dtype)
-    field, args, _ = kernel._frozen_inputs(s0, model, lat, 0.002, 0.0, None)
-    monkeypatch.setattr(pallas_frozen, "step_into", functools.partial(pallas_frozen.step_into, interpret=False))
-    steps = jax.jit(functools.partial(kernel.frozen_steps.__wrapped__, n_steps=5, layout=layout))  # a fresh trace
+                       reference_temperature=0.1, vector_potential=FROZEN if kind == "frozen" else BULK,
+                       gauge="symmetric", dtype=dtype)
+    name = f"{kind}_step_into"
+    monkeypatch.setattr(pallas_steps, name, functools.partial(getattr(pallas_steps, name), interpret=False))
+    if kind == "frozen":
+        state, args, _ = kernel._frozen_inputs(s0, model, lat, 0.002, 0.0, None)
+        steps = functools.partial(kernel.frozen_steps.__wrapped__, n_steps=5, layout=layout)
+    else:
+        state, args = kernel._full_inputs(s0, model, lat, 0.002, 0.0, None)
+        steps = functools.partial(kernel.full_steps.__wrapped__, n_steps=5, layout=layout, trig=trig)
     triton = "__gpu$xla.gpu.triton"
-    exported = export.export(steps, platforms=["cuda"], disabled_checks=[export.DisabledSafetyCheck.custom_call(triton)])
-    text = exported(field, **args).mlir_module()
+    exported = export.export(jax.jit(steps), platforms=["cuda"],        # a fresh trace, not the interpreted one
+                             disabled_checks=[export.DisabledSafetyCheck.custom_call(triton)])
+    text = exported(state, **args).mlir_module()
     assert text.count("@" + triton) == 3
     assert set(re.findall(r"grid_x = (\d+) : i32, grid_y = (\d+) : i32", text)) == {("5", "1")}
     assert set(re.findall(r"num_warps = (\d+) : i32", text)) == {"4"}
@@ -224,7 +256,7 @@ def test_pallas_step_lowers_to_triton_for_a_gpu(layout, dtype, monkeypatch):
 def test_pallas_block_must_be_powers_of_two():
     """A Pallas block side that is not a power of two (Triton's tensors must be) is refused, by name."""
     from gl.kernel import Links
-    from gl.pallas_frozen import step_into
+    from gl.pallas_steps import frozen_step_into as step_into
 
     f = jnp.zeros((2, 42, 34))
     links = Links(jnp.ones((1, 34)), jnp.zeros((1, 34)), None, None)
