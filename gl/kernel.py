@@ -326,6 +326,14 @@ def _condensation_at(eps, model: Model, t):
     return eps if model.temperature.is_constant else eps * model.thermal_factor(t)
 
 
+def _pallas_eps(eps, model: Model, t):
+    """(ε, factor) for the Pallas steps at time ``t``: a scalar ε(t) (factor unused), or the ε(r) map as it
+    is with the thermal factor its nodes are multiplied by in the kernel (no full-array product per step)."""
+    if jnp.ndim(eps) == 0:
+        return _condensation_at(eps, model, t), 1.0
+    return eps, (1.0 if model.temperature.is_constant else model.thermal_factor(t))
+
+
 #: smallest float64 grid (nodes) whose frozen-A steps on a CPU use the padded write (two threads, one per
 #: component of ψ): below it the in-place write on one core, from the cache, is faster (RESULTS.md §13)
 PADDED_WRITE_MIN_SITES = 512 * 512
@@ -369,8 +377,8 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
     Raises:
         ValueError: for another ``layout``, or a ``block`` whose sides are not powers of two.
 
-    A layout other than "planes" converts ``field`` to its buffer and back once per call and writes
-    in place. By default (:func:`_frozen_layout`) a CPU runs in-cache grids and tiles on aligned planes
+    A layout other than "planes" and "pallas" converts ``field`` to its buffer and back once per call;
+    all but "planes" write in place. By default (:func:`_frozen_layout`) a CPU runs in-cache grids and tiles on aligned planes
     (1.06-1.27x the unaligned ones), larger grids on plain planes; a GPU runs ψ as one complex
     (1, nx+2, ny+2) buffer, so that XLA computes both parts of a node in one thread (1.36-1.46x the
     planes at 8192² on an H200; benchmarks/RESULTS.md section 14).
@@ -404,11 +412,8 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
 
             t = t0 + k * dt
             ln = links if unit is None else _driven_links(links, unit, model.field(t) - h_ref)
-            if jnp.ndim(eps) == 0:
-                e, factor = _condensation_at(eps, model, t), 1.0
-            else:   # the map is read per node in the kernel, times the thermal factor
-                e, factor = eps, (1.0 if model.temperature.is_constant else model.thermal_factor(t))
-            new = frozen_step_into(scratch, f, site, e, factor, ln, hx, hy, dt, model, scales, block, col0=col0)
+            new = frozen_step_into(scratch, f, site, *_pallas_eps(eps, model, t), ln, hx, hy, dt, model, scales, block,
+                                   col0=col0)
             return _refresh_ghosts(new, periodic, ny, col0)
 
         if layout.startswith("pallas"):
@@ -592,7 +597,8 @@ def _shifted(a, di, dj):
 def _field_excess_at(ax, ay, plaquette, h_applied, hx, hy, di, dj):
     """B − H on the plaquettes whose lower-left corners are the interior nodes moved by (di, dj),
     from the padded link phases: the compact flux a_x + a_y(→x) − a_x(→y) − a_y wrapped into
-    (−π, π] as :func:`gl.gauge.plaquette_flux`, zero outside the box (:func:`gl.boundary.field_excess`)."""
+    [−π, π) (as :func:`gl.gauge.plaquette_flux`, which differs only at a flux of exactly ±π), zero outside
+    the box (:func:`gl.boundary.field_excess`)."""
     flux = (_shifted(ax, di, dj) + _shifted(ay, di + 1, dj) - _shifted(ax, di, dj + 1) - _shifted(ay, di, dj))
     flux = flux - 2.0 * np.pi * jnp.floor(flux * (0.5 / np.pi) + 0.5)   # wrapped as sincos reduces
     pl = _shifted(plaquette, di, dj)
@@ -721,17 +727,14 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
 
         def pallas_step(scratch, f, k):
             t = t0 + k * dt
-            if jnp.ndim(eps) == 0:
-                e, factor = _condensation_at(eps, model, t), 1.0
-            else:   # the map is read per node in the kernel, times the thermal factor
-                e, factor = eps, (1.0 if model.temperature.is_constant else model.thermal_factor(t))
-            new = full_step_into(scratch, f, site, plaquette, e, factor, model.field(t), t, hx, hy, dt, model, scales,
-                                 block, trig=trig)
+            new = full_step_into(scratch, f, site, plaquette, *_pallas_eps(eps, model, t), model.field(t), t, hx, hy, dt,
+                                 model, scales, block, trig=trig)
             return _refresh_ghosts(new, periodic, f.shape[2] - 2)
 
         return _two_step_loop(None, fields, n_steps, periodic, step_into=pallas_step)
     if carry == "none":
-        step = lambda f, k: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt, scales=scales, trig=trig)
+        step = lambda f, k: _full_step(f, site, plaquette, eps, model, hx, hy, t0 + k * dt, dt, scales=scales,
+                                       trig=trig)
         return _two_step_loop(step, fields, n_steps, periodic, row_blocks=row_blocks)
     excess = carry == "links+excess"
 
