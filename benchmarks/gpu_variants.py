@@ -21,8 +21,9 @@ choice on whatever device JAX sees, through the kernels' static arguments:
   ghost layer) and at column 16 of rows padded to a multiple of 32 nodes (aligned rows): what XLA
   reaches on a stencil of this shape.
 
-Each choice is checked against the first after 20 steps on a 256² grid (max |difference| printed),
-then timed (median of 3 calls after a warm-up; the first call's time, with its compilation, apart); the
+Each choice is checked against the first after 20 steps on the first timed grid (max |difference|
+printed; the same compiled call as the timing, whose step count is traced, so nothing compiles twice),
+then timed (median of 3 calls after a warm-up, whose time is kept apart; the compilation is in the check); the
 JSON is rewritten after each row, so a run stopped at a time limit keeps what it measured.
 Run 1 of this script (commit 23e48f6, ``gpu_variants_h200_session11_layouts.json``) also timed the
 full-A step with ψ and a_x + i a_y as complex pairs and with the device's own sine and cosine. A
@@ -167,9 +168,9 @@ def main(argv=None):
         kinds = [(True, frozen_variants)] * ("frozen" in args.modes) + [(False, full_variants)] * ("full" in args.modes)
         for frozen, variants in ((f, make()) for f, make in kinds):
             mode = "frozen_A" if frozen else "full_A"
-            f0, a0 = kernel_inputs(256, real, frozen, key=jax.random.PRNGKey(1))
+            f0, a0 = kernel_inputs(args.sizes[0], real, frozen, key=jax.random.PRNGKey(1))
             ref = None
-            for name, steps in variants.items():   # agreement after 20 steps at 256²
+            for name, steps in variants.items():   # agreement after 20 steps
                 out = np.asarray(steps(jnp.copy(f0), a0, 20))
                 ref = out if ref is None else ref
                 print(f"check {mode} {dtype} {name}: max |difference| to the first {np.max(np.abs(out - ref)):.1e}",
