@@ -188,9 +188,16 @@ def _check_block(block):
     return block
 
 
-def _call(kernel, inputs, scratch, n_nodes, block, interpret):
-    """``kernel`` over a grid of programs covering ``n_nodes`` = (nx, ny) interior nodes in ``block``s,
-    its output aliased to ``scratch`` (the last of ``inputs``)."""
+def _call(kernel, inputs, n_nodes, block, interpret, **static):
+    """``kernel`` (given ``block``, nx, ny and ``static`` as keywords) over a grid of programs covering
+    ``n_nodes`` = (nx, ny) interior nodes in blocks, its output aliased to the last of ``inputs`` (the
+    scratch buffer).
+
+    Raises:
+        ValueError: if a block side is not a power of two."""
+    block = _check_block(block)
+    kernel = functools.partial(kernel, block=block, nx=n_nodes[0], ny=n_nodes[1], **static)
+    scratch = inputs[-1]
     if interpret is None:
         interpret = jax.default_backend() != "gpu"
     params = {}
@@ -241,18 +248,14 @@ def frozen_step_into(scratch, current, site, eps, eps_factor, links, hx, hy, dt,
     Raises:
         ValueError: if a block side is not a power of two.
     """
-    block = _check_block(block)
-    real = current.dtype
-    eps_map = jnp.ndim(eps) > 0
+    real, eps_map = current.dtype, jnp.ndim(eps) > 0
     scalars = _scalar_vector((hx, hy, dt, model.u, model.gamma, eps_factor if eps_map else eps), real)
     present = [links.x_re, links.x_im] + ([links.y_re, links.y_im] if links.y_re is not None else [])
     inputs = ([current, site.astype(real), scalars] + [jnp.asarray(a, real) for a in present]
               + _eps_inputs(eps, real) + _scale_inputs(scales, real) + [scratch])
-    n_nodes = (site.shape[0] - 2, site.shape[1] - 2)
-    kernel = functools.partial(_frozen_kernel, block=block, has_y_links=links.y_re is not None, eps_map=eps_map,
-                               has_scales=scales is not None, generalized=bool(model.generalized), nx=n_nodes[0],
-                               ny=n_nodes[1], col0=col0)
-    return _call(kernel, inputs, scratch, n_nodes, block, interpret)
+    return _call(_frozen_kernel, inputs, (site.shape[0] - 2, site.shape[1] - 2), block, interpret,
+                 has_y_links=links.y_re is not None, eps_map=eps_map, has_scales=scales is not None,
+                 generalized=bool(model.generalized), col0=col0)
 
 
 def full_step_into(scratch, current, site, plaquette, eps, eps_factor, h, t, hx, hy, dt, model, scales=None,
@@ -269,20 +272,12 @@ def full_step_into(scratch, current, site, plaquette, eps, eps_factor, h, t, hx,
         scales, block, interpret: as in :func:`frozen_step_into`.
         trig: the link variables' sine and cosine, "polynomial" (:func:`gl.kernel.sincos`) or "library".
 
-    Returns:
-        The new state (``scratch``'s shape), in ``scratch``'s buffer; periodic ghosts are not refreshed.
-
-    Raises:
-        ValueError: if a block side is not a power of two.
+    Returns and raises as :func:`frozen_step_into`.
     """
-    block = _check_block(block)
-    real = current.dtype
-    eps_map = jnp.ndim(eps) > 0
+    real, eps_map = current.dtype, jnp.ndim(eps) > 0
     scalars = _scalar_vector((hx, hy, dt, model.u, model.gamma, eps_factor if eps_map else eps, model.sigma,
                               model.kappa, h, t), real)
     inputs = ([current, site.astype(real), plaquette.astype(real), scalars] + _eps_inputs(eps, real)
               + _scale_inputs(scales, real) + [scratch])
-    n_nodes = (site.shape[0] - 2, site.shape[1] - 2)
-    kernel = functools.partial(_full_kernel, block=block, eps_map=eps_map, has_scales=scales is not None,
-                               generalized=bool(model.generalized), trig=trig, nx=n_nodes[0], ny=n_nodes[1])
-    return _call(kernel, inputs, scratch, n_nodes, block, interpret)
+    return _call(_full_kernel, inputs, (site.shape[0] - 2, site.shape[1] - 2), block, interpret, eps_map=eps_map,
+                 has_scales=scales is not None, generalized=bool(model.generalized), trig=trig)
