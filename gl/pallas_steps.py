@@ -76,7 +76,7 @@ class _Block:
     def __getitem__(self, where):
         where = where[1:] if where[0] is Ellipsis else where
         offsets = tuple(None if n == 1 else (w.start or 0) - 1 for w, n in zip(where, self.shape))
-        raw_key = (id(self.ref), self.index, offsets)
+        raw_key = (id(self.ref), id(self.origin), self.index, offsets)    # views of one ref may differ in origin
         key = raw_key + (id(self.scale), id(self.fn))
         if key not in self.cache:
             if raw_key not in self.cache:
