@@ -253,22 +253,29 @@ def test_pallas_steps_lower_to_triton_for_a_gpu(kind, layout, dtype, trig, monke
     assert set(re.findall(r"num_warps = (\d+) : i32", text)) == {"4"}
 
 
-def test_pallas_step_under_vmap():
-    """A sweep (gl.batch) vmaps the kernels; the Pallas frozen-A step batches too: three points with their
-    own time steps, 6 steps each, equal to the XLA step of each point to 1e-13."""
+@pytest.mark.parametrize("kind", ["frozen", "full"])
+def test_pallas_steps_under_vmap(kind):
+    """A sweep (gl.batch) vmaps the kernels; the Pallas steps batch too: three points with their own time
+    steps, 6 steps each, equal to the XLA step of each point to 1e-13."""
     import gl.kernel as kernel
 
     grid, lat, H, s0 = _setup((False, False), "landau_x", seed=8)
-    model = make_model(2.0, H, vector_potential=UNIFORM, gauge="landau_x")
-    field, args, _ = kernel._frozen_inputs(s0, model, lat, 0.005, 0.0, None)
+    if kind == "frozen":
+        model = make_model(2.0, H, vector_potential=UNIFORM, gauge="landau_x")
+        state, args, _ = kernel._frozen_inputs(s0, model, lat, 0.005, 0.0, None)
+        steps = kernel.frozen_steps.__wrapped__
+    else:
+        model = make_model(2.0, H, vector_potential=BULK, gauge="landau_x")
+        state, args = kernel._full_inputs(s0, model, lat, 0.005, 0.0, None)
+        steps = kernel.full_steps.__wrapped__
 
     def point(layout, f, dt):
-        return kernel.frozen_steps.__wrapped__(f, n_steps=6, layout=layout, **(args | {"dt": dt}))
+        return steps(f, n_steps=6, layout=layout, **(args | {"dt": dt}))
 
     dts = jnp.asarray([0.002, 0.005, 0.01])
-    fields = jnp.stack([field] * 3)
-    pallas = jax.vmap(functools.partial(point, "pallas"))(fields, dts)
-    xla = jax.vmap(functools.partial(point, "planes"))(fields, dts)
+    states = jnp.stack([state] * 3)
+    pallas = jax.vmap(functools.partial(point, "pallas"))(states, dts)
+    xla = jax.vmap(functools.partial(point, "planes"))(states, dts)
     assert float(jnp.max(jnp.abs(xla[2] - xla[0]))) > 1e-3            # the points really differ
     assert float(jnp.max(jnp.abs(pallas - xla))) < 1e-13
 
