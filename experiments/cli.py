@@ -178,7 +178,8 @@ def _list_experiments() -> int:
 class _CtrlC:
     """SIGINT handler of the command line: raises KeyboardInterrupt and remembers it (``pending``),
     since Python drops an exception raised inside a garbage-collector callback (JAX has one); the
-    run checks ``pending`` between its stages and :func:`gl.driver.evolve` at its first chunk."""
+    command line checks ``pending`` between its stages and once the run has returned (so a swallowed
+    Ctrl-C still exits 130), and :func:`gl.driver.evolve` at its first chunk."""
 
     def __init__(self):
         self.pending = False
@@ -337,6 +338,7 @@ def _main(argv, state) -> int:
         folder.finish("failed", error=_clean(e))
         print(f"glsim: run failed: cannot write the results to {out}/: {_clean(e)}", file=sys.stderr)
         return 1
+    check()     # a Ctrl-C that a library swallowed during the run (a gc or HDF5 callback) still ends it with 130
     folder.finish("complete")
     state["folder"] = None
     headline = {k: summary[k] for k in summary if not isinstance(summary[k], (dict, list)) or k == "checks"}

@@ -198,6 +198,26 @@ def test_ctrl_c_in_set_up_names_no_checkpoint(capsys, tmp_path, monkeypatch):
     assert not (tmp_path / "k").exists()
 
 
+def test_ctrl_c_swallowed_during_the_run_still_exits_130(capsys, tmp_path, monkeypatch):
+    """A Ctrl-C whose KeyboardInterrupt a library swallows (raised inside a gc or HDF5 callback) while the
+    run goes on to the end: the command line remembers it and exits 130 with one line, not 0."""
+    import signal
+
+    from experiments import vortex_film
+
+    def run_that_swallows(cfg, out, resume=False, progress=True):
+        try:
+            signal.getsignal(signal.SIGINT)(signal.SIGINT, None)       # the handler, as Python would call it
+        except KeyboardInterrupt:
+            pass                                                       # ... inside code that drops it
+        return {"n_vortices": 0}
+
+    monkeypatch.setattr(vortex_film, "run", run_that_swallows)
+    rc, err = run_cli(capsys, "run", "--out", str(tmp_path / "s"), "--no-progress")
+    assert rc == 130
+    assert one_error_line(err).startswith("glsim: interrupted")
+
+
 def test_non_finite_sweep_points_exit_1_and_are_named(capsys, tmp_path):
     """|ψ| ≈ 30 at the start overshoots forward Euler (as in test_errors): every point diverges. The
     sweep exits 1 naming the points, marks them in sweep.h5 and the summary; every dataset of
