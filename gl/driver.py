@@ -123,7 +123,8 @@ def _sigint_flag():
 
     Only in the main thread (signal handlers cannot be installed elsewhere); the previous handler
     is restored on exit. A previous handler with a true ``pending`` attribute (a Ctrl-C already
-    received, e.g. by the command line's handler) sets the flag at once.
+    received, e.g. by the command line's handler) sets the flag at once; a Ctrl-C received after the
+    loop's last look at the flag is handed back to such a handler (its ``pending`` set) on exit.
     """
     flag = {"set": False}
     if threading.current_thread() is not threading.main_thread():
@@ -141,6 +142,8 @@ def _sigint_flag():
         yield flag
     finally:
         signal.signal(signal.SIGINT, previous)
+        if flag["set"] and hasattr(previous, "pending"):   # one that came after the last chunk: hand it back
+            previous.pending = True
 
 
 def evolve(state: State, model: Model, lat: Lattice, *, n_steps: int, dt: float | None = None,

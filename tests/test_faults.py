@@ -218,6 +218,28 @@ def test_ctrl_c_swallowed_during_the_run_still_exits_130(capsys, tmp_path, monke
     assert one_error_line(err).startswith("glsim: interrupted")
 
 
+def test_ctrl_c_after_the_last_chunk_is_handed_back():
+    """gl.driver's chunk loop takes SIGINT over while it runs; a Ctrl-C that comes after its last look at
+    the flag is handed back to the command line's handler (``pending``) when the loop's handler is
+    removed, so the command line's final check still ends the run with 130."""
+    import signal
+
+    from experiments.cli import _CtrlC
+    from gl.driver import _sigint_flag
+
+    cli = _CtrlC()
+    before = signal.signal(signal.SIGINT, cli)
+    try:
+        with _sigint_flag() as flag:
+            signal.getsignal(signal.SIGINT)(signal.SIGINT, None)      # arrives after the loop's last check
+            assert flag["set"] and not cli.pending
+        assert signal.getsignal(signal.SIGINT) is cli and cli.pending
+        with pytest.raises(KeyboardInterrupt):
+            cli.check()
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 def test_non_finite_sweep_points_exit_1_and_are_named(capsys, tmp_path):
     """|ψ| ≈ 30 at the start overshoots forward Euler (as in test_errors): every point diverges. The
     sweep exits 1 naming the points, marks them in sweep.h5 and the summary; every dataset of
