@@ -122,6 +122,16 @@ stage "the kernels' layouts, carried buffers and sine/cosine, the Pallas kernel'
 if [ "$rehearse" = 1 ]; then vsizes=(256); vupdates=2e8; else vsizes=(8192); vupdates=4e9; fi
 timeout 90 $PY benchmarks/gpu_variants.py --sizes "${vsizes[@]}" --site-updates "$vupdates" \
     --dtypes float32 float64 --out "$out/gpu_variants.json" || echo "gpu.sh: VARIANTS FAILED (or stopped at 90 s)"
+$PY - "$out/gpu_variants.json" <<'PY' || true
+import json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+for key in sorted({(r["n"], r["dtype"], r["mode"]) for r in rows}):
+    mine = [r for r in rows if (r["n"], r["dtype"], r["mode"]) == key and not r["variant"].startswith("laplacian")]
+    if mine:
+        best = max(mine, key=lambda r: r["site_updates_per_s"])
+        print(f"fastest {key[2]} at {key[0]}² {key[1]}: {best['variant']}, {best['site_updates_per_s'] / 1e9:.1f} G "
+              f"site-updates/s, {best['fraction_of_copy_bandwidth']:.1%} of the copy bandwidth")
+PY
 
 stage "a sharded run on every device (against one device)"
 if timeout 45 env PYTHONPATH="$PWD:$PWD/tests${PYTHONPATH:+:$PYTHONPATH}" $PY tests/multidevice_check.py \
