@@ -88,7 +88,7 @@ tests() {   # tests(name, timeout_s, pytest arguments...): one JUnit file each; 
 # most important first, each stage with its own limit (the whole stays under 8 minutes even when all time out)
 stage "the fast kernels against the reference loop, on the device"
 if [ "$rehearse" = 1 ]; then
-    tests kernels 120 -k "reference and not padded" tests/test_kernel.py
+    tests kernels 150 -k "reference and not padded" tests/test_kernel.py
 else
     tests kernels 150 tests/test_kernel.py
 fi
