@@ -110,8 +110,7 @@ def full_variants():
     def variant(trig, **static):
         return lambda f, a, n: kernel.full_steps(f, a["site"], a["plaquette"], a["eps"], a["model"], a["h"], a["h"],
                                                  a["t0"], a["dt"], n, trig=trig, **static)
-    out = {f"carry={c} trig={t}": variant(t, carry=c) for c in ("none", "links", "links+excess")
-           for t in kernel.TRIG_CHOICES}
+    out = {f"carry={c} trig={t}": variant(t, carry=c) for c in kernel.FULL_CARRIES for t in kernel.TRIG_CHOICES}
     if jax.default_backend() == "gpu":
         out |= {f"pallas {b[0]}x{b[1]} trig={t}": variant(t, layout="pallas", block=b) for b in FULL_PALLAS_BLOCKS
                 for t in kernel.TRIG_CHOICES}

@@ -383,10 +383,12 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
     (1, nx+2, ny+2) buffer, so that XLA computes both parts of a node in one thread (1.36-1.46x the
     planes at 8192² on an H200; benchmarks/RESULTS.md section 14).
     """
+    def links_at(t):     # the frozen A's link factors at time t (moved by H(t) − H at the links' time)
+        return links if unit is None else _driven_links(links, unit, model.field(t) - h_ref)
+
     def update(r, i, k):
         t = t0 + k * dt
-        ln = links if unit is None else _driven_links(links, unit, model.field(t) - h_ref)
-        return _psi_update(r, i, site, _condensation_at(eps, model, t), ln, hx, hy, dt, model, scales)
+        return _psi_update(r, i, site, _condensation_at(eps, model, t), links_at(t), hx, hy, dt, model, scales)
 
     h_ref = 0.0 if links is None else model.field(t0 if t_links is None else t_links)
     if layout is None:
@@ -411,9 +413,8 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
             from .pallas_steps import frozen_step_into
 
             t = t0 + k * dt
-            ln = links if unit is None else _driven_links(links, unit, model.field(t) - h_ref)
-            new = frozen_step_into(scratch, f, site, *_pallas_eps(eps, model, t), ln, hx, hy, dt, model, scales, block,
-                                   col0=col0)
+            new = frozen_step_into(scratch, f, site, *_pallas_eps(eps, model, t), links_at(t), hx, hy, dt, model,
+                                   scales, block, col0=col0)
             return _refresh_ghosts(new, periodic, ny, col0)
 
         if layout.startswith("pallas"):
@@ -621,6 +622,8 @@ def _link_planes(ax, ay, trig="polynomial"):
 
 #: how :func:`full_steps` holds and steps its state (its static ``layout``)
 FULL_LAYOUTS = ("planes", "pallas")
+#: what :func:`full_steps` can carry from step to step in a buffer (its static ``carry``)
+FULL_CARRIES = ("none", "links", "links+excess")
 #: largest grid (nodes) for which the full-A step on a CPU keeps its link factors in a buffer
 LINK_BUFFER_MAX_SITES = 1024 * 1024
 
@@ -716,8 +719,8 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
     if row_blocks is None:
         row_blocks = 2 if cpu else 1
     carry = _full_carry((fields.shape[1] - 2) * (fields.shape[2] - 2)) if carry is None else carry
-    if carry not in ("none", "links", "links+excess"):
-        raise ValueError(f"parameter 'carry' = {carry!r}: allowed 'none', 'links', 'links+excess' or None")
+    if carry not in FULL_CARRIES:
+        raise ValueError(f"parameter 'carry' = {carry!r}: allowed {', '.join(map(repr, FULL_CARRIES))} or None")
     if trig not in TRIG_CHOICES:
         raise ValueError(f"parameter 'trig' = {trig!r}: allowed {', '.join(map(repr, TRIG_CHOICES))}")
     if layout not in FULL_LAYOUTS:
