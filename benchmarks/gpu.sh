@@ -14,7 +14,10 @@
 #    site-updates per second and the fraction of the device bandwidth measured in the same run), with
 #    the frozen-A step at 8192² complex64 against the target of 60% of that bandwidth. GPU_SH_OLD=TREE
 #    (a checkout, or a folder holding an older gl/) times that code's kernels beside these, calls
-#    interleaved. The compiled HLO of both kernels at 8192² complex64 is kept (gpu_hlo.txt) to read
+#    interleaved; GPU_SH_OLD=REV (a git revision, e.g. 888801b, the 2026-12-02 kernels) extracts that
+#    revision's gl/ into benchmarks/old_REV/ first. A runner that copies the working tree without .git
+#    prepares that folder here with `GPU_SH_PREPARE_OLD=REV bash benchmarks/gpu.sh` (it extracts and
+#    exits; the folder is git-ignored), carries it, and passes GPU_SH_OLD=benchmarks/old_REV. The compiled HLO of both kernels at 8192² complex64 is kept (gpu_hlo.txt) to read
 #    the kernels' fusions offline.
 #    Then every variant of the kernels at 8192² (benchmarks/gpu_variants.py; complex64, then complex128
 #    as time allows): the frozen-A layouts, the Pallas kernel (gl.pallas_steps) at several block shapes
@@ -42,6 +45,18 @@ out=${OUT:-benchmarks}
 mkdir -p "$out"
 rehearse=${GPU_SH_REHEARSE:-0}
 stage() { echo; echo "== $1 ($(( $(date +%s) - start )) s)"; }
+
+old_tree() {   # old_tree(REV): benchmarks/old_REV/gl/ from git (an older revision's kernels), its path on stdout
+    local dir="benchmarks/old_$1"
+    [ -f "$dir/gl/__init__.py" ] && { echo "$dir"; return 0; }
+    git rev-parse --verify -q "$1^{commit}" >/dev/null || { echo "gpu.sh: $1 is neither a folder with gl/ nor a git revision here" >&2; return 1; }
+    mkdir -p "$dir" && git archive "$1" gl | tar -x -C "$dir" && echo "$dir"
+}
+if [ -n "${GPU_SH_PREPARE_OLD:-}" ]; then
+    dir=$(old_tree "$GPU_SH_PREPARE_OLD") || exit 1
+    echo "gpu.sh: $GPU_SH_PREPARE_OLD's gl/ is in $dir: carry it and run GPU_SH_OLD=$dir bash benchmarks/gpu.sh"
+    exit 0
+fi
 
 main() {
 
@@ -101,8 +116,10 @@ else
 fi
 old=()
 if [ -n "${GPU_SH_OLD:-}" ]; then
-    if [ -f "$GPU_SH_OLD/gl/__init__.py" ]; then old=(--old "$GPU_SH_OLD" --pairs 3); else
-        echo "gpu.sh: GPU_SH_OLD=$GPU_SH_OLD holds no gl/ package: timing this code alone"; fi
+    tree=$GPU_SH_OLD
+    [ -f "$tree/gl/__init__.py" ] || tree=$(old_tree "$GPU_SH_OLD") || tree=
+    if [ -n "$tree" ]; then old=(--old "$tree" --pairs 3); else
+        echo "gpu.sh: GPU_SH_OLD=$GPU_SH_OLD is neither a folder with gl/ nor a git revision: timing this code alone"; fi
 fi
 timeout 120 $PY benchmarks/throughput.py --sizes "${sizes[@]}" --full-a-max 8192 --site-updates "$updates" \
     "${old[@]}" --hlo "$out/gpu_hlo.txt" --out "$out/throughput_gpu.json" \
