@@ -28,7 +28,7 @@
 # is set (a remote runner that returns the files of one folder), else in benchmarks/: gpu_log.txt,
 # gpu_tests_kernels.xml, gpu_tests_physics.xml, gpu_sharded.json, throughput_gpu.json, gpu_hlo.txt,
 # gpu_variants.json, batch_gpu.json. The stages run most important first (kernel tests, table, variants,
-# sharded run, the other tests, batch), each with its own timeout (150, 120, 90, 45, 130, 30 s; a stage
+# sharded run, the other tests, batch), each with its own timeout (60 + 90 for the Pallas and the other kernel tests, 120, 90, 45, 130, 30 s; a stage
 # stopped at its limit still reports and writes what ran), and a failing stage does not stop the next:
 # 9.4 minutes at most even if every stage times out (inside a 10-minute device call), plus an install
 # where one is needed (~2 min).
@@ -102,11 +102,24 @@ tests() {   # tests(name, timeout_s, pytest arguments...): one JUnit file each; 
 
 # most important first, each stage with its own limit (the whole stays under 8 minutes even when all time out)
 stage "the fast kernels against the reference loop, on the device"
+# the Pallas kernels first (they have never run compiled by Triton), then the rest of the file; one JUnit file
 if [ "$rehearse" = 1 ]; then
-    tests kernels 150 -k "reference and not padded" tests/test_kernel.py
+    tests pallas 60 -k "pallas and reference and not padded" tests/test_kernel.py
+    tests kernels 90 -k "reference and not padded and not pallas" tests/test_kernel.py
 else
-    tests kernels 150 tests/test_kernel.py
+    tests pallas 60 -k "pallas" tests/test_kernel.py
+    tests kernels 90 -k "not pallas" tests/test_kernel.py
 fi
+$PY - "$out/gpu_tests_pallas.xml" "$out/gpu_tests_kernels.xml" <<'PY' && rm -f "$out/gpu_tests_pallas.xml" || true
+import os, sys, xml.etree.ElementTree as ET
+first, second = sys.argv[1], sys.argv[2]    # the Pallas suite goes into the kernels' file (8 files in all)
+suites = ET.Element("testsuites")
+for path in (first, second):
+    if os.path.exists(path):
+        root = ET.parse(path).getroot()
+        suites.extend(root if root.tag == "testsuites" else [root])
+ET.ElementTree(suites).write(second, encoding="utf-8", xml_declaration=True)
+PY
 
 stage "throughput"
 if [ "$rehearse" = 1 ]; then
