@@ -17,8 +17,9 @@
 #    interleaved; GPU_SH_OLD=REV (a git revision, e.g. 888801b, the 2026-12-02 kernels) extracts that
 #    revision's gl/ into benchmarks/old_REV/ first. A runner that copies the working tree without .git
 #    prepares that folder here with `GPU_SH_PREPARE_OLD=REV bash benchmarks/gpu.sh` (it extracts and
-#    exits; the folder is git-ignored), carries it, and passes GPU_SH_OLD=benchmarks/old_REV. The compiled HLO of both kernels at 8192² complex64 is kept (gpu_hlo.txt) to read
-#    the kernels' fusions offline.
+#    exits; the folder is git-ignored), carries it, and passes GPU_SH_OLD=benchmarks/old_REV. The
+#    compiled HLO of both kernels at 8192² complex64 is kept (gpu_hlo.txt) to read the kernels' fusions
+#    offline.
 #    Then every variant of the kernels at 8192² (benchmarks/gpu_variants.py; complex64, then complex128
 #    as time allows): the frozen-A layouts, the Pallas kernel (gl.pallas_steps) at several block shapes
 #    among them; the full-A carried buffers and its Pallas kernel, with the polynomial and the device's
@@ -28,10 +29,11 @@
 # is set (a remote runner that returns the files of one folder), else in benchmarks/: gpu_log.txt,
 # gpu_tests_kernels.xml, gpu_tests_physics.xml, gpu_sharded.json, throughput_gpu.json, gpu_hlo.txt,
 # gpu_variants.json, batch_gpu.json. The stages run most important first (kernel tests, table, variants,
-# sharded run, the other tests, batch), each with its own timeout (60 + 90 for the Pallas and the other kernel tests, 120, 90, 45, 130, 30 s; a stage
-# stopped at its limit still reports and writes what ran), and a failing stage does not stop the next:
-# 9.4 minutes at most even if every stage times out (inside a 10-minute device call), plus an install
-# where one is needed (~2 min).
+# sharded run, the other tests, batch), each with its own timeout (60 + 90 s for the Pallas kernels' tests,
+# run first, and the other kernel tests; 120, 90, 45, 130, 30 s for the rest; a stage stopped at its limit
+# still reports and writes what ran), and a failing stage does not stop the next: 9.4 minutes at most
+# even if every stage times out (inside a 10-minute device call), plus an install where one is needed
+# (~2 min).
 # On the CPU these tests take 2 min; on an NVIDIA H200 with its own JAX 0.11.2 the whole script took
 # 252 s and 294 s before the layouts stage was added (2026-12-04, benchmarks/RESULTS.md section 14). It
 # writes 8 files (the most the project's remote runner returns).
@@ -103,6 +105,7 @@ tests() {   # tests(name, timeout_s, pytest arguments...): one JUnit file each; 
 # most important first, each stage with its own limit (the whole stays under 8 minutes even when all time out)
 stage "the fast kernels against the reference loop, on the device"
 # the Pallas kernels first (they have never run compiled by Triton), then the rest of the file; one JUnit file
+rm -f "$out/gpu_tests_pallas.xml" "$out/gpu_tests_kernels.xml"
 if [ "$rehearse" = 1 ]; then
     tests pallas 60 -k "pallas and reference and not padded" tests/test_kernel.py
     tests kernels 90 -k "reference and not padded and not pallas" tests/test_kernel.py
