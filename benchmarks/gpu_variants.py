@@ -76,10 +76,20 @@ def _laplacian_buffer(field, aligned):
     return _on_aligned_rows(c) if aligned else c
 
 
-#: (rows, columns) of nodes per program at which the "pallas" layout is timed on a GPU
-PALLAS_BLOCKS = ((8, 128), (4, 256), (16, 64), (16, 128), (32, 64), (8, 256))
+#: (rows, columns[, warps]) of nodes per program at which the "pallas" layout is timed on a GPU: two nodes a
+#: thread (the default, no spills on sm_90) at four shapes, then four and eight nodes a thread (more registers,
+#: fewer programs resident; benchmarks/triton_registers.py, RESULTS.md section 17)
+PALLAS_BLOCKS = ((8, 64), (8, 128), (16, 64), (4, 128), (8, 128, 8), (8, 128, 4))
 #: and the "pallas_aligned" layout
-PALLAS_ALIGNED_BLOCKS = ((8, 128), (16, 128))
+PALLAS_ALIGNED_BLOCKS = ((8, 64), (8, 128))
+
+
+def block_name(block) -> str:
+    """'8x64 w8': a Pallas block and the warps its programs run on."""
+    from gl.pallas_steps import _check_block
+
+    (bm, bn), warps = _check_block(block)
+    return f"{bm}x{bn} w{warps}"
 
 
 def frozen_variants():
@@ -93,12 +103,13 @@ def frozen_variants():
     out = {f"layout={name}": lay(name) for name in kernel.FROZEN_LAYOUTS if not name.startswith("pallas")}
     if jax.default_backend() == "gpu":
         for name, blocks in (("pallas", PALLAS_BLOCKS), ("pallas_aligned", PALLAS_ALIGNED_BLOCKS)):
-            out |= {f"layout={name} {b[0]}x{b[1]}": lay(name, b) for b in blocks}
+            out |= {f"layout={name} {block_name(b)}": lay(name, b) for b in blocks}
     return out
 
 
-#: blocks at which the full-A step's "pallas" layout is timed on a GPU (each with both sines and cosines)
-FULL_PALLAS_BLOCKS = ((8, 128), (16, 64))
+#: blocks at which the full-A step's "pallas" layout is timed on a GPU (each with both sines and cosines): two
+#: nodes a thread at two shapes (float64 with the device's sine and cosine spills there), and one
+FULL_PALLAS_BLOCKS = ((8, 64), (4, 128), (8, 64, 16))
 
 
 def full_variants():
@@ -112,7 +123,7 @@ def full_variants():
                                                  a["t0"], a["dt"], n, trig=trig, **static)
     out = {f"carry={c} trig={t}": variant(t, carry=c) for c in kernel.FULL_CARRIES for t in kernel.TRIG_CHOICES}
     if jax.default_backend() == "gpu":
-        out |= {f"pallas {b[0]}x{b[1]} trig={t}": variant(t, layout="pallas", block=b) for b in FULL_PALLAS_BLOCKS
+        out |= {f"pallas {block_name(b)} trig={t}": variant(t, layout="pallas", block=b) for b in FULL_PALLAS_BLOCKS
                 for t in kernel.TRIG_CHOICES}
     return out
 

@@ -366,8 +366,9 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
             "pallas" (the planes stepped by the Pallas kernel of :mod:`gl.pallas_steps`: Triton on a
             GPU, its interpreter elsewhere, for tests), also with "_aligned"; None chooses
             (:func:`_frozen_layout`).
-        block: static; the "pallas" layout's (rows, columns) of nodes per program (default
-            :data:`gl.pallas_steps.DEFAULT_BLOCK`); ignored by the other layouts.
+        block: static; the "pallas" layout's (rows, columns) of nodes per program, or (rows, columns,
+            warps) (default :data:`gl.pallas_steps.DEFAULT_BLOCK`, the warps from
+            :data:`gl.pallas_steps.NODES_PER_THREAD`); ignored by the other layouts.
         t_links: the time [t0] at which ``links`` hold A under a changing field (default ``t0``);
             a later call continuing from the same links passes the first call's ``t0`` here.
 
@@ -375,7 +376,7 @@ def frozen_steps(field, site, eps, links: Links | None, unit, model: Model, hx, 
         The field after ``n_steps`` steps, same shape and dtype.
 
     Raises:
-        ValueError: for another ``layout``, or a ``block`` whose sides are not powers of two.
+        ValueError: for another ``layout``, or a ``block`` whose sides or warps are not powers of two.
 
     A layout other than "planes" and "pallas" converts ``field`` to its buffer and back once per call;
     all but "planes" write in place. By default (:func:`_frozen_layout`) a CPU runs in-cache grids and tiles on aligned planes
@@ -708,10 +709,11 @@ def full_steps(fields, site, plaquette, eps, model: Model, hx, hy, t0, dt, n_ste
         layout: static; "planes" (the step in XLA) or "pallas" (the Pallas kernel of
             :func:`gl.pallas_steps.full_step_into`: Triton on a GPU, its interpreter elsewhere, for tests;
             it evaluates the link factors and B − H where used, so ``carry`` and ``row_blocks`` are ignored).
-        block: static; the "pallas" layout's (rows, columns) of nodes per program.
+        block: static; the "pallas" layout's (rows, columns) of nodes per program, or (rows, columns, warps)
+            (as :func:`frozen_steps`).
 
     Raises:
-        ValueError: for another ``carry``, ``trig`` or ``layout``, or a ``block`` whose sides are not
+        ValueError: for another ``carry``, ``trig`` or ``layout``, or a ``block`` whose sides or warps are not
             powers of two.
     """
     cpu = jax.default_backend() == "cpu"

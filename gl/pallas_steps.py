@@ -33,10 +33,13 @@ import jax.numpy as jnp
 from jax.experimental import pallas as pl
 
 #: (rows, columns) of interior nodes per program (powers of two, as Triton requires)
-DEFAULT_BLOCK = (8, 128)
-#: nodes per GPU thread: a program of BM·BN nodes runs on BM·BN / (32·NODES_PER_THREAD) warps (4 to 16), so
-#: that a node's live values stay in registers
-NODES_PER_THREAD = 8
+DEFAULT_BLOCK = (8, 64)
+#: nodes per GPU thread when ``block`` names no warps: a program of BM·BN nodes runs on BM·BN /
+#: (32·NODES_PER_THREAD) warps (1 to 16). Compiled for sm_90 (Triton 3.9, ptxas), two nodes a thread keep the
+#: default block's frozen-A step at 40 (float32) / 64 (float64) registers a thread and its full-A step at 76 /
+#: 170 with the polynomial sine and cosine, none spilled; eight nodes a thread needed 146 / 255 and 255 / 255
+#: registers and spilled in three of the four (benchmarks/triton_registers.py, RESULTS.md section 17)
+NODES_PER_THREAD = 2
 _N_SCALARS = 16
 
 
@@ -182,10 +185,14 @@ def _full_kernel(*refs, block, eps_map, has_scales, generalized, trig, nx, ny):
 
 
 def _check_block(block):
+    """((BM, BN), warps) of ``block`` = (BM, BN) or (BM, BN, warps); None is :data:`DEFAULT_BLOCK`, and the
+    warps default to BM·BN / (32·:data:`NODES_PER_THREAD`), within 1 to 16."""
     block = DEFAULT_BLOCK if block is None else tuple(int(b) for b in block)
-    if len(block) != 2 or any(b < 1 or b & (b - 1) for b in block):
-        raise ValueError(f"parameter 'block' = {block!r}: allowed two powers of two (rows, columns)")
-    return block
+    if len(block) not in (2, 3) or any(b < 1 or b & (b - 1) for b in block) or block[2:3] > (32,):
+        raise ValueError(f"parameter 'block' = {block!r}: allowed (rows, columns) or (rows, columns, warps), "
+                         "each a power of two, warps at most 32")
+    warps = block[2] if len(block) == 3 else min(16, max(1, block[0] * block[1] // (32 * NODES_PER_THREAD)))
+    return block[:2], warps
 
 
 def _call(kernel, inputs, n_nodes, block, interpret, **static):
@@ -194,8 +201,8 @@ def _call(kernel, inputs, n_nodes, block, interpret, **static):
     scratch buffer).
 
     Raises:
-        ValueError: if a block side is not a power of two."""
-    block = _check_block(block)
+        ValueError: if a block side or its warps is not a power of two (or the warps exceed 32)."""
+    block, warps = _check_block(block)
     kernel = functools.partial(kernel, block=block, nx=n_nodes[0], ny=n_nodes[1], **static)
     scratch = inputs[-1]
     if interpret is None:
@@ -203,7 +210,6 @@ def _call(kernel, inputs, n_nodes, block, interpret, **static):
     params = {}
     if not interpret:
         from jax.experimental.pallas import triton as plgpu
-        warps = min(16, max(4, block[0] * block[1] // (32 * NODES_PER_THREAD)))
         params = dict(compiler_params=plgpu.CompilerParams(num_warps=warps))
     call = pl.pallas_call(kernel, out_shape=jax.ShapeDtypeStruct(scratch.shape, scratch.dtype),
                           grid=(pl.cdiv(n_nodes[0], block[0]), pl.cdiv(n_nodes[1], block[1])),
@@ -238,7 +244,8 @@ def frozen_step_into(scratch, current, site, eps, eps_factor, links, hx, hy, dt,
         links: :class:`gl.kernel.Links` at this step (compact rows/columns or full arrays).
         hx, hy [ξ], dt [t0]: scalars. model: the :class:`~gl.model.Model` (its u, γ).
         scales: None, or the half edge cells' (1/w_x (nx, 1), 1/w_y (1, ny)).
-        block: (BM, BN) interior nodes per program, powers of two (default :data:`DEFAULT_BLOCK`).
+        block: (BM, BN) interior nodes per program, or (BM, BN, warps) with the GPU warps a program runs
+            on; powers of two (default :data:`DEFAULT_BLOCK`, warps by :data:`NODES_PER_THREAD`).
         interpret: run in Pallas' interpreter (default: off a GPU).
         col0: the state buffers' first interior column.
 
@@ -246,7 +253,7 @@ def frozen_step_into(scratch, current, site, eps, eps_factor, links, hx, hy, dt,
         The new state (``scratch``'s shape), in ``scratch``'s buffer; periodic ghosts are not refreshed.
 
     Raises:
-        ValueError: if a block side is not a power of two.
+        ValueError: if a block side or its warps is not a power of two (or the warps exceed 32).
     """
     real, eps_map = current.dtype, jnp.ndim(eps) > 0
     scalars = _scalar_vector((hx, hy, dt, model.u, model.gamma, eps_factor if eps_map else eps), real)

@@ -213,15 +213,16 @@ def test_full_a_pallas_equals_reference(periodic, gauge, trig, monkeypatch):
     assert _max(fast.ax, ref.ax) < 1e-13 and _max(fast.ay, ref.ay) < 1e-13
 
 
-@pytest.mark.parametrize("kind, layout, dtype, trig", [("frozen", "pallas", jnp.float32, None),
-                                                      ("frozen", "pallas_aligned", jnp.float64, None),
-                                                      ("full", "pallas", jnp.float64, "polynomial"),
-                                                      ("full", "pallas", jnp.float32, "library")])
-def test_pallas_steps_lower_to_triton_for_a_gpu(kind, layout, dtype, trig, monkeypatch):
+@pytest.mark.parametrize("kind, layout, dtype, trig, block", [("frozen", "pallas", jnp.float32, None, None),
+                                                             ("frozen", "pallas_aligned", jnp.float64, None, (8, 32, 2)),
+                                                             ("full", "pallas", jnp.float64, "polynomial", None),
+                                                             ("full", "pallas", jnp.float32, "library", (8, 64, 4))])
+def test_pallas_steps_lower_to_triton_for_a_gpu(kind, layout, dtype, trig, block, monkeypatch):
     """What a GPU runs of the Pallas steps is not interpreted but lowered to Triton; this machine has no GPU,
     so each loop with every input form (frozen: an arbitrary frozen A, i.e. full link arrays; both: ε(r), H(t),
     T(t), γ, half edge cells) is exported for CUDA (jax.export, which lowers without a device): one Triton
-    kernel per step of the two-step loop and the tail, with a grid of ⌈40/8⌉ × ⌈32/128⌉ programs of 4 warps.
+    kernel per step of the two-step loop and the tail, with a grid of ⌈40/8⌉ × ⌈32/64⌉ programs of 8 warps for the
+    default 8 × 64 block (two nodes a thread), or of the warps a block names.
     (A check that the GPU path builds; its numbers are checked on a GPU by benchmarks/gpu.sh.)"""
     import re
 
@@ -240,17 +241,17 @@ def test_pallas_steps_lower_to_triton_for_a_gpu(kind, layout, dtype, trig, monke
     monkeypatch.setattr(pallas_steps, name, functools.partial(getattr(pallas_steps, name), interpret=False))
     if kind == "frozen":
         state, args, _ = kernel._frozen_inputs(s0, model, lat, 0.002, 0.0, None)
-        steps = functools.partial(kernel.frozen_steps.__wrapped__, n_steps=5, layout=layout)
+        steps = functools.partial(kernel.frozen_steps.__wrapped__, n_steps=5, layout=layout, block=block)
     else:
         state, args = kernel._full_inputs(s0, model, lat, 0.002, 0.0, None)
-        steps = functools.partial(kernel.full_steps.__wrapped__, n_steps=5, layout=layout, trig=trig)
+        steps = functools.partial(kernel.full_steps.__wrapped__, n_steps=5, layout=layout, trig=trig, block=block)
     triton = "__gpu$xla.gpu.triton"
     exported = export.export(jax.jit(steps), platforms=["cuda"],        # a fresh trace, not the interpreted one
                              disabled_checks=[export.DisabledSafetyCheck.custom_call(triton)])
     text = exported(state, **args).mlir_module()
     assert text.count("@" + triton) == 3
     assert set(re.findall(r"grid_x = (\d+) : i32, grid_y = (\d+) : i32", text)) == {("5", "1")}
-    assert set(re.findall(r"num_warps = (\d+) : i32", text)) == {"4"}
+    assert set(re.findall(r"num_warps = (\d+) : i32", text)) == {"8" if block is None else str(block[2])}
 
 
 @pytest.mark.parametrize("kind", ["frozen", "full"])
@@ -281,14 +282,16 @@ def test_pallas_steps_under_vmap(kind):
 
 
 def test_pallas_block_must_be_powers_of_two():
-    """A Pallas block side that is not a power of two (Triton's tensors must be) is refused, by name."""
+    """A Pallas block side or warp count that is not a power of two (Triton's tensors and programs must be),
+    more than 32 warps, or a block without two sides is refused, by name."""
     from gl.kernel import Links
     from gl.pallas_steps import frozen_step_into as step_into
 
     f = jnp.zeros((2, 42, 34))
     links = Links(jnp.ones((1, 34)), jnp.zeros((1, 34)), None, None)
-    with pytest.raises(ValueError, match="'block'"):
-        step_into(f, f, jnp.ones((42, 34)), 1.0, 1.0, links, 0.5, 0.5, 0.01, make_model(2.0, 0.0), block=(12, 8))
+    for block in ((12, 8), (8, 64, 3), (8, 64, 64), (8,)):     # a side, the warps, too many warps, one side
+        with pytest.raises(ValueError, match="'block'"):
+            step_into(f, f, jnp.ones((42, 34)), 1.0, 1.0, links, 0.5, 0.5, 0.01, make_model(2.0, 0.0), block=block)
 
 
 @pytest.mark.parametrize("vector_potential", [UNIFORM, BULK])
