@@ -80,8 +80,9 @@ def _laplacian_buffer(field, aligned):
 #: thread (the default, no spills on sm_90) at four shapes, then four and eight nodes a thread (more registers,
 #: fewer programs resident; benchmarks/triton_registers.py, RESULTS.md section 17)
 PALLAS_BLOCKS = ((8, 64), (8, 128), (16, 64), (4, 128), (8, 128, 8), (8, 128, 4))
-#: and the "pallas_aligned" layout
-PALLAS_ALIGNED_BLOCKS = ((8, 64), (8, 128))
+#: and the "pallas_aligned" layout (its aligned rows let Triton vectorize the loads at the block's own columns:
+#: 2-wide at two nodes a thread, RESULTS.md section 17; four nodes a thread may give 4-wide)
+PALLAS_ALIGNED_BLOCKS = ((8, 64), (8, 128, 8))
 
 
 def block_name(block) -> str:
