@@ -8,12 +8,16 @@ compiles for a device described by a target configuration (:data:`H200`, an NVID
 multiprocessors) through ``jax.experimental.topologies``, with no GPU and no CUDA driver. For each
 variant that ``benchmarks/gpu_variants.py`` times (frozen A: the XLA layouts, the Pallas kernel at each
 of its blocks; A evolving: carry × sine/cosine, the Pallas kernel at each block and sine/cosine), at
-``--size``² and each precision, it compiles a two-step call of ``gl.kernel.frozen_steps`` /
+``--size``² and each precision, it compiles a ten-step call of ``gl.kernel.frozen_steps`` /
 ``full_steps`` (the state donated) and records
 
 * whether it compiles (the Pallas kernels go through XLA's Triton here, not the interpreter),
 * the device memory XLA plans (``memory_analysis``: arguments, output, aliased, temporaries) and the peak
   it implies, arguments + output − aliased + temporaries, against the state's bytes,
+* the kernels of one step of the compiled loop and the bytes they move a site-update, counting each
+  kernel as reading each distinct array operand once and writing its output once (:func:`loop_traffic`:
+  what must cross between the device memory and the chip if nothing stays in the L2; the frozen-A step
+  needs 20 B in float32: ψ read and written, the site mask read),
 * the GPU kernels of the compiled module (the entries of its PTX) and, with ``ptxas`` (the one Triton
   bundles, from ``benchmarks/.venv-triton`` made by ``triton_registers.py``, when present), each kernel's
   registers a thread and spilled bytes.
@@ -107,6 +111,47 @@ def kernel_resources(ptx_files, ptxas) -> dict:
     return out
 
 
+_BYTES = {"pred": 1, "s8": 1, "u8": 1, "s32": 4, "u32": 4, "s64": 8, "f32": 4, "f64": 8, "c64": 8, "c128": 16}
+
+
+def _array_bytes(shape: str) -> int:
+    """Bytes of an HLO array type such as ``f32[2,8194,8194]`` (0 for tuples and tokens)."""
+    m = re.match(r"(\w+)\[([\d,]*)\]", shape)
+    if not m or m.group(1) not in _BYTES:
+        return 0
+    n = 1
+    for d in filter(None, m.group(2).split(",")):
+        n *= int(d)
+    return _BYTES[m.group(1)] * n
+
+
+def loop_traffic(hlo: str) -> tuple[int, int]:
+    """(kernels, bytes) of one iteration of the step loop in optimized HLO text: the body of the entry's
+    while loop, each fusion or custom call counted as reading each distinct array operand once and writing
+    its output once (what a kernel must move to and from the device memory if nothing stays in its cache),
+    except the buffer an in-place update writes into (a dynamic-update-slice fusion's first operand, a
+    custom call's aliased operand), which it does not read. Kernels of at most 4 kB are bookkeeping."""
+    body = re.search(r"while\(.*?body=%([\w.\-]+)", hlo.split("\nENTRY", 1)[-1])
+    if body is None:
+        return 0, 0
+    shapes = dict(re.findall(r"%([\w.\-]+) = (\w+\[[\d,]*\])", hlo))
+    block = re.search(r"\n%" + re.escape(body.group(1)) + r" .*?\n}", hlo, flags=re.S).group(0)
+    kernels = moved = 0
+    for name, out, op, operands, attributes in re.findall(
+            r"%([\w.\-]+) = (\w+\[[\d,]*\])\S* (fusion|custom-call)\((.*?)\)(.*)", block):
+        if _array_bytes(out) <= 4096:                  # bookkeeping: the loop counter, the packed scalars
+            continue
+        names = re.findall(r"%([\w.\-]+)", operands)
+        written_only = set()
+        if op == "fusion" and "dynamic_update_slice" in name:   # an in-place update: operand 0 is its output
+            written_only.add(names[0])
+        for k in re.findall(r"output_to_operand_aliasing=\{\{\}: \((\d+)", attributes):
+            written_only.add(names[int(k)])           # a kernel's output aliased to an operand it does not read
+        kernels += 1
+        moved += _array_bytes(out) + sum(_array_bytes(shapes.get(o, "")) for o in set(names) - written_only)
+    return kernels, moved
+
+
 def variants():
     """(kind, name, keyword arguments of the kernel) of every variant gpu_variants.py times on a GPU."""
     import gpu_variants
@@ -153,9 +198,9 @@ def worker(size: int, dtypes, ptxas) -> list[dict]:
             args = dict(args)
             h = args.pop("h")
             if kind == "frozen":
-                call = functools.partial(kernel.frozen_steps.__wrapped__, n_steps=2, unit=None, hx=h, hy=h, **static)
+                call = functools.partial(kernel.frozen_steps.__wrapped__, n_steps=10, unit=None, hx=h, hy=h, **static)
             else:
-                call = functools.partial(kernel.full_steps.__wrapped__, n_steps=2, hx=h, hy=h, **static)
+                call = functools.partial(kernel.full_steps.__wrapped__, n_steps=10, hx=h, hy=h, **static)
             row = {"kernel": kind, "variant": name, "dtype": dtype, "n": size,
                    "state_bytes": int(state.size * state.dtype.itemsize)}
             dump = tempfile.mkdtemp()
@@ -167,6 +212,9 @@ def worker(size: int, dtypes, ptxas) -> list[dict]:
                         "alias_bytes": m.alias_size_in_bytes, "temp_bytes": m.temp_size_in_bytes}
                 row["peak_bytes"] = (row["argument_bytes"] + row["output_bytes"] - row["alias_bytes"]
                                      + row["temp_bytes"])
+                kernels, moved = loop_traffic(compiled.as_text())
+                row["loop_kernels_per_step"] = kernels / 2            # two steps an iteration (gl.kernel)
+                row["loop_bytes_per_site_update"] = moved / (2 * size * size)
                 ptx = glob.glob(os.path.join(dump, "*.ptx"))
                 entries = sorted({e for p in ptx for e in re.findall(r"\.entry\s+(\w+)", open(p).read())})
                 row["kernels"] = entries
@@ -201,9 +249,10 @@ def main(argv=None):
     if run.returncode or not rows:
         sys.exit(f"gpu_compile: the worker failed:\n{run.stderr[-3000:]}")
     gib = 2.0 ** 30
-    print(f"XLA for an NVIDIA H200 (sm_90), deviceless, two steps a call at {args.size}²")
+    print(f"XLA for an NVIDIA H200 (sm_90), deviceless, ten steps a call at {args.size}²; a step of the loop: its "
+          f"kernels and the bytes they move a site-update")
     print(f"{'kernel':6s} {'dtype':7s} {'variant':38s} {'state':>6s} {'peak':>6s} {'temp':>6s} GiB  kernels  "
-          f"registers (max) / spilled B (sum)")
+          f"step: kernels B/site  registers (max) / spilled B (sum)")
     for r in rows:
         if "error" in r:
             print(f"{r['kernel']:6s} {r['dtype']:7s} {r['variant']:38s} FAILED {r['error']}")
@@ -213,6 +262,7 @@ def main(argv=None):
         spill = sum(v[1] or 0 for v in rs.values())
         print(f"{r['kernel']:6s} {r['dtype']:7s} {r['variant']:38s} {r['state_bytes'] / gib:6.2f} "
               f"{r['peak_bytes'] / gib:6.2f} {r['temp_bytes'] / gib:6.2f}      {len(r['kernels']):7d}  "
+              f"{r['loop_kernels_per_step']:12.1f} {r['loop_bytes_per_site_update']:6.1f}  "
               + (f"{regs} / {spill}" if rs else "-"), flush=True)
     if args.out:
         with open(args.out, "w") as f:
