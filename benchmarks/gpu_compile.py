@@ -30,6 +30,7 @@ RESULTS.md section 18.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import glob
 import json
@@ -77,17 +78,12 @@ def cuda_python() -> str:
     """The python of ``benchmarks/.venv-cuda``, created if missing (see the module docstring)."""
     import jax
 
-    venv = HERE / ".venv-cuda"
-    py = venv / "bin" / "python"
-    check = "import jax_plugins.xla_cuda12, gl"
-    if py.exists() and subprocess.run([str(py), "-c", check], capture_output=True).returncode == 0:
-        return str(py)
-    print(f"creating {venv}: this checkout and the CUDA plugin of JAX {jax.__version__} (once)", flush=True)
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(py), "-m", "pip", "install", "--quiet", "-e", str(ROOT), f"jax=={jax.__version__}",
-                    f"jaxlib=={jax.__version__}", f"jax-cuda12-plugin=={jax.__version__}",
-                    f"jax-cuda12-pjrt=={jax.__version__}"], check=True)
-    return str(py)
+    from venvs import ensure_python
+
+    v = jax.__version__
+    return ensure_python(HERE / ".venv-cuda", "import jax_plugins.xla_cuda12, gl",
+                         ["-e", str(ROOT), f"jax=={v}", f"jaxlib=={v}", f"jax-cuda12-plugin=={v}", f"jax-cuda12-pjrt=={v}"],
+                         f"this checkout and the CUDA plugin of JAX {v}")
 
 
 def ptxas_path() -> str | None:
@@ -97,11 +93,11 @@ def ptxas_path() -> str | None:
     return found[0] if found else None
 
 
-def kernel_resources(ptx_files, ptxas) -> dict:
-    """entry name → (registers, spilled bytes) of every kernel in ``ptx_files``, by ``ptxas -v``."""
+def kernel_resources(ptx_files, ptxas, arch: int = 90) -> dict:
+    """entry name → (registers, spilled bytes) of every kernel in ``ptx_files``, by ``ptxas -v`` for sm_<arch>."""
     out = {}
     for path in ptx_files:
-        log = subprocess.run([ptxas, "-v", "--gpu-name=sm_90a", path, "-o", os.devnull],
+        log = subprocess.run([ptxas, "-v", f"--gpu-name=sm_{arch}a", path, "-o", os.devnull],
                              capture_output=True, text=True).stderr
         for name, body in re.findall(r"Compiling entry function '([^']+)'.*?\n(.*?)(?=Compiling entry|\Z)", log,
                                      flags=re.S):
@@ -152,6 +148,45 @@ def loop_traffic(hlo: str) -> tuple[int, int]:
     return kernels, moved
 
 
+@contextlib.contextmanager
+def pallas_lowered():
+    """While inside, :mod:`gl.pallas_steps`' steps are lowered for the GPU instead of interpreted (their
+    default off a GPU), so that a machine without one can compile or export them."""
+    import gl.pallas_steps as pallas_steps
+
+    saved = {name: getattr(pallas_steps, name) for name in ("frozen_step_into", "full_step_into")}
+    try:
+        for name, fn in saved.items():
+            setattr(pallas_steps, name, functools.partial(fn, interpret=False))
+        yield
+    finally:
+        for name, fn in saved.items():
+            setattr(pallas_steps, name, fn)
+
+
+@functools.lru_cache(maxsize=1)
+def _case(kind: str, dtype: str, size: int):
+    """throughput.kernel_inputs' size² case (state, arguments less the spacing, spacing), the last one kept."""
+    import jax.numpy as jnp
+    import throughput
+
+    state, args = throughput.kernel_inputs(size, getattr(jnp, dtype), kind == "frozen")
+    args = dict(args)
+    return state, args, args.pop("h")
+
+
+def kernel_loop(kind: str, dtype: str, size: int, n_steps: int, **static):
+    """(loop, state, args): ``n_steps`` of ``gl.kernel.frozen_steps`` (``kind`` "frozen") or ``full_steps``
+    ("full"), unjitted, with the kernel's static choices ``static``, on the benchmark case of
+    ``throughput.kernel_inputs`` at size² in ``dtype``; ``loop(state, **args)`` runs it."""
+    from gl import kernel
+
+    state, args, h = _case(kind, dtype, size)
+    steps = kernel.frozen_steps if kind == "frozen" else kernel.full_steps
+    unit = dict(unit=None) if kind == "frozen" else {}
+    return functools.partial(steps.__wrapped__, n_steps=n_steps, hx=h, hy=h, **unit, **static), state, args
+
+
 def variants():
     """(kind, name, keyword arguments of the kernel) of every variant gpu_variants.py times on a GPU."""
     import gpu_variants
@@ -179,13 +214,6 @@ def worker(size: int, dtypes, ptxas) -> list[dict]:
     from jax.experimental import topologies
 
     sys.path.insert(0, str(HERE))
-    import throughput
-
-    import gl.kernel as kernel
-    import gl.pallas_steps as pallas_steps
-
-    for name in ("frozen_step_into", "full_step_into"):  # the Pallas steps compiled, not interpreted
-        setattr(pallas_steps, name, functools.partial(getattr(pallas_steps, name), interpret=False))
     topology = topologies.get_topology_desc(platform="cuda", target_config=H200, topology="1x1x1")
     mesh = topologies.make_mesh(topology, (1,), ("d",))
     on_gpu = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec())
@@ -194,19 +222,14 @@ def worker(size: int, dtypes, ptxas) -> list[dict]:
     rows = []
     for dtype in dtypes:
         for kind, name, static in variants():
-            state, args = throughput.kernel_inputs(size, getattr(jnp, dtype), kind == "frozen")
-            args = dict(args)
-            h = args.pop("h")
-            if kind == "frozen":
-                call = functools.partial(kernel.frozen_steps.__wrapped__, n_steps=10, unit=None, hx=h, hy=h, **static)
-            else:
-                call = functools.partial(kernel.full_steps.__wrapped__, n_steps=10, hx=h, hy=h, **static)
+            call, state, args = kernel_loop(kind, dtype, size, 10, **static)
             row = {"kernel": kind, "variant": name, "dtype": dtype, "n": size,
                    "state_bytes": int(state.size * state.dtype.itemsize)}
             dump = tempfile.mkdtemp()
             try:
-                compiled = (jax.jit(call, donate_argnums=0).lower(abstract(state), **abstract(args))
-                            .compile(compiler_options={"xla_dump_to": dump}))
+                with pallas_lowered():
+                    compiled = (jax.jit(call, donate_argnums=0).lower(abstract(state), **abstract(args))
+                                .compile(compiler_options={"xla_dump_to": dump}))
                 m = compiled.memory_analysis()
                 row |= {"argument_bytes": m.argument_size_in_bytes, "output_bytes": m.output_size_in_bytes,
                         "alias_bytes": m.alias_size_in_bytes, "temp_bytes": m.temp_size_in_bytes}

@@ -25,7 +25,6 @@ RESULTS.md section 17.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import subprocess
@@ -38,13 +37,15 @@ TRITON = "triton==3.9.0"
 
 # run inside .venv-triton: compile each TTIR at each number of warps, ptxas -v, one JSON row per line
 _COMPILE = r"""
-import json, os, re, subprocess, sys, warnings
+import json, os, sys, warnings
 warnings.filterwarnings("ignore")
 os.environ.setdefault("TRITON_DEFAULT_FP_FUSION", "1")
 import triton
 from triton.backends.compiler import GPUTarget
 from triton.backends.nvidia.compiler import get_ptxas
-arch, warps_list, paths = int(sys.argv[1]), [int(w) for w in sys.argv[2].split(",")], sys.argv[3:]
+sys.path.insert(0, sys.argv[1])
+from gpu_compile import kernel_resources
+arch, warps_list, paths = int(sys.argv[2]), [int(w) for w in sys.argv[3].split(",")], sys.argv[4:]
 ptxas = get_ptxas(arch).path
 for path in paths:
     for warps in warps_list:
@@ -53,11 +54,9 @@ for path in paths:
             k = triton.compile(path, target=GPUTarget("cuda", arch, 32), options={"num_warps": warps})
             ptx = path + f".{warps}.ptx"
             open(ptx, "w").write(k.asm["ptx"])
-            log = subprocess.run([ptxas, "-v", f"--gpu-name=sm_{arch}a", ptx, "-o", ptx + ".cubin"],
-                                 capture_output=True, text=True).stderr
-            row["registers"] = max(int(x) for x in re.findall(r"Used (\d+) registers", log))
-            row["spill_store_bytes"] = max(int(x) for x in re.findall(r"(\d+) bytes spill stores", log))
-            row["spill_load_bytes"] = max(int(x) for x in re.findall(r"(\d+) bytes spill loads", log))
+            used = kernel_resources([ptx], ptxas, arch).values()
+            row["registers"] = max(r for r, _ in used)
+            row["spill_store_bytes"] = sum(b for _, b in used)
         except Exception as e:                      # a kernel that does not compile is a result too
             row["error"] = f"{type(e).__name__}: {str(e)[:300]}"
         print(json.dumps(row), flush=True)
@@ -69,14 +68,9 @@ CASES = (("frozen", "float32", None), ("frozen", "float64", None), ("full", "flo
 
 def triton_python() -> str:
     """The python of ``benchmarks/.venv-triton``, created with ``pip install triton==3.9.0`` if missing."""
-    venv = HERE / ".venv-triton"
-    py = venv / "bin" / "python"
-    if py.exists() and subprocess.run([str(py), "-c", "import triton"], capture_output=True).returncode == 0:
-        return str(py)
-    print(f"creating {venv} and installing {TRITON} (once)", flush=True)
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(py), "-m", "pip", "install", "--quiet", TRITON], check=True)
-    return str(py)
+    from venvs import ensure_python
+
+    return ensure_python(HERE / ".venv-triton", "import triton", [TRITON], TRITON)
 
 
 def dump_ttir(folder: Path, blocks) -> list[dict]:
@@ -84,16 +78,11 @@ def dump_ttir(folder: Path, blocks) -> list[dict]:
     import jax
 
     jax.config.update("jax_enable_x64", True)
-    import jax.numpy as jnp
     import numpy as np
     from jax import export
     from jax._src.pallas.triton import pallas_call_registration as registration
 
-    sys.path.insert(0, str(HERE))
-    import throughput
-
-    import gl.kernel as kernel
-    import gl.pallas_steps as pallas_steps
+    from gpu_compile import kernel_loop, pallas_lowered   # the script beside this one
 
     captured = []
     lower = registration.lowering.lower_jaxpr_to_triton_module
@@ -104,24 +93,15 @@ def dump_ttir(folder: Path, blocks) -> list[dict]:
         return result
 
     registration.lowering.lower_jaxpr_to_triton_module = keep
-    steps_into = {k: getattr(pallas_steps, k) for k in ("frozen_step_into", "full_step_into")}
     try:
-        for name, fn in steps_into.items():           # lowered, not interpreted, on this GPU-less machine
-            setattr(pallas_steps, name, functools.partial(fn, interpret=False))
         cases = []
         for (kind, dtype, trig), block in ((c, b) for c in CASES for b in blocks):
-            state, args = throughput.kernel_inputs(512, getattr(jnp, dtype), kind == "frozen")
-            args = dict(args)
-            h = args.pop("h")
-            if kind == "frozen":
-                loop = functools.partial(kernel.frozen_steps.__wrapped__, n_steps=2, layout="pallas", block=block,
-                                         unit=None, hx=h, hy=h)
-            else:
-                loop = functools.partial(kernel.full_steps.__wrapped__, n_steps=2, layout="pallas", block=block,
-                                         trig=trig, hx=h, hy=h)
+            loop, state, args = kernel_loop(kind, dtype, 512, 2, layout="pallas", block=block,
+                                            **({} if trig is None else dict(trig=trig)))
             captured.clear()
-            export.export(jax.jit(loop), platforms=["cuda"],
-                          disabled_checks=[export.DisabledSafetyCheck.custom_call("__gpu$xla.gpu.triton")])(state, **args)
+            with pallas_lowered():
+                export.export(jax.jit(loop), platforms=["cuda"], disabled_checks=[
+                    export.DisabledSafetyCheck.custom_call("__gpu$xla.gpu.triton")])(state, **args)
             tag = f"{kind}_{dtype}_{trig or 'none'}_{block[0]}x{block[1]}"
             (folder / f"{tag}.ttir").write_text(captured[0])
             cases.append({"ttir": f"{tag}.ttir", "kernel": kind, "dtype": dtype, "trig": trig,
@@ -129,8 +109,6 @@ def dump_ttir(folder: Path, blocks) -> list[dict]:
         return cases
     finally:
         registration.lowering.lower_jaxpr_to_triton_module = lower
-        for name, fn in steps_into.items():
-            setattr(pallas_steps, name, fn)
 
 
 def main(argv=None):
@@ -144,7 +122,7 @@ def main(argv=None):
     py = triton_python()
     with tempfile.TemporaryDirectory() as tmp:
         cases = {c["ttir"]: c for c in dump_ttir(Path(tmp), blocks)}
-        run = subprocess.run([py, "-c", _COMPILE, str(args.arch), ",".join(map(str, args.warps)),
+        run = subprocess.run([py, "-c", _COMPILE, str(HERE), str(args.arch), ",".join(map(str, args.warps)),
                               *[os.path.join(tmp, t) for t in cases]], capture_output=True, text=True)
     if run.returncode:
         sys.exit(f"triton_registers: the compile step failed:\n{run.stderr[-3000:]}")

@@ -301,14 +301,9 @@ def _run(cmd: list[str], env=None) -> dict:
 
 def ensure_tdgl_python(root: Path) -> str:
     """The python of ``benchmarks/.venv-tdgl``, created with ``pip install "tdgl==0.9.*"`` if missing."""
-    venv = root / "benchmarks" / ".venv-tdgl"
-    py = venv / "bin" / "python"
-    if py.exists() and subprocess.run([str(py), "-c", "import tdgl"], check=False, capture_output=True).returncode == 0:
-        return str(py)
-    print(f"creating {venv} and installing tdgl 0.9 (a few minutes, once)", flush=True)
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(py), "-m", "pip", "install", "--quiet", "tdgl==0.9.*"], check=True)
-    return str(py)
+    from venvs import ensure_python   # the script beside this one
+
+    return ensure_python(root / "benchmarks" / ".venv-tdgl", "import tdgl", ["tdgl==0.9.*"], "tdgl 0.9 (a few minutes)")
 
 
 def main(argv=None):
